@@ -1,0 +1,54 @@
+# Sluice: the two set-up commands are `make run` and `make test`; both install missing Debian
+# packages first (tools/install-deps.sh runs apt-get update before installing).
+BUILD ?= build
+TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+BENCH_EVENTS ?= 1000000
+
+.PHONY: all deps configure build test test-unit test-integration run bench asan format format-check clean
+
+all: build
+
+deps:
+	@bash tools/install-deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(TYPE) > /dev/null
+
+build: configure
+	@cmake --build $(BUILD) -j$(JOBS)
+
+test: build
+	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS) --timeout 600
+
+test-unit: build
+	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS) -L unit
+
+test-integration: build
+	@cd $(BUILD) && ctest --output-on-failure -L integration
+
+# The main job on the embedded default. Until the Kafka runtime lands, this runs the minute
+# aggregation through the test driver on generated Allezon data and prints what it produced.
+run: build
+	@$(BUILD)/bin/sluice demo --count 300000
+
+$(BUILD)/allezon-$(BENCH_EVENTS).jsonl: build
+	@$(BUILD)/bin/sluice datagen allezon --count $(BENCH_EVENTS) --seed 42 > $@
+
+bench: build $(BUILD)/allezon-$(BENCH_EVENTS).jsonl
+	@$(BUILD)/bin/sluice bench engine --input $(BUILD)/allezon-$(BENCH_EVENTS).jsonl
+
+# All tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+asan: deps
+	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSLUICE_SANITIZE=ON > /dev/null
+	@cmake --build build-asan -j$(JOBS)
+	@cd build-asan && ctest --output-on-failure -j$(JOBS) -L unit
+
+format:
+	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+format-check:
+	@git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run --Werror
+
+clean:
+	@rm -rf $(BUILD) build-asan
