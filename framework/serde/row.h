@@ -54,6 +54,8 @@ class Row {
   const Row& list_at(uint32_t slot, size_t i) const;
   // Appends a cleared element bound to the field's element schema.
   Row& add_list_element(uint32_t slot);
+  // Marks a kList slot present with no elements (an empty array, not an absent one).
+  void set_empty_list(uint32_t slot);
 
   // Field-by-field equality (absent == absent).
   bool equals(const Row& other) const;
@@ -82,8 +84,11 @@ class Row {
   struct List {
     std::vector<Row> rows;
     size_t used = 0;
+    uint32_t owner = 0;  // the slot that last used this storage
   };
   std::vector<List> lists_;
+  // The storage of a kList slot, marking the slot present.
+  List& list_storage(uint32_t slot);
 };
 
 }  // namespace sluice::serde

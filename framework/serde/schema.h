@@ -17,6 +17,7 @@
 
 namespace google::protobuf {
 class Descriptor;
+class FieldDescriptor;
 }  // namespace google::protobuf
 
 namespace sluice::serde {
@@ -39,6 +40,13 @@ struct FieldDef {
   bool proto_is_int32 = false; // int32/uint32/sint32 on the wire (int64 family otherwise)
   // The JSON key of the leaf (protobuf json_name, also accepting the proto name).
   std::string json_name;
+  // Path segments, by proto name and by json_name (equal for synthesized schemas).
+  std::vector<std::string> segments;
+  std::vector<std::string> json_segments;
+  // The protobuf leaf field (wire type, enum values); null for synthesized schemas.
+  const google::protobuf::FieldDescriptor* proto_field = nullptr;
+  // kList of scalars: each element Row has one field, "value".
+  bool scalar_list = false;
 };
 
 // A field reference resolved against a Schema: the slot index and the type found there.
@@ -81,6 +89,7 @@ class Schema {
   std::vector<std::string> nearest(std::string_view path, size_t max = 3) const;
 
  private:
+  friend class SchemaFactory;
   Schema() = default;
   std::string name_;
   const google::protobuf::Descriptor* descriptor_ = nullptr;
