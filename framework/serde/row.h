@@ -57,6 +57,9 @@ class Row {
   // Marks a kList slot present with no elements (an empty array, not an absent one).
   void set_empty_list(uint32_t slot);
 
+  // Bytes reserved by the string arena (stable once a reused row has warmed up).
+  size_t arena_capacity() const { return arena_.capacity(); }
+
   // Field-by-field equality (absent == absent).
   bool equals(const Row& other) const;
   // Human-readable form for test failures and logs, e.g. {a=1, b.c="x"}.

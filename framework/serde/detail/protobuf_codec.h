@@ -4,6 +4,7 @@
 // slot + 1 (int64 as sint64, double as fixed64). Internal to serde.
 #pragma once
 
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,7 +25,8 @@ class ProtobufEncoder {
   void encode_leaf(const PlanEntry& e, const Row& row, uint32_t slot, std::string& out,
                    size_t depth, bool with_tag = true);
   std::string& scratch(size_t depth);
-  std::vector<std::string> scratch_;  // one buffer per nesting depth, reused
+  // One buffer per nesting depth, reused; a deque so growing it keeps outer buffers in place.
+  std::deque<std::string> scratch_;
 };
 
 Status decode_protobuf(const Plan& plan, std::string_view bytes, Row& out);
