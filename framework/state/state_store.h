@@ -6,13 +6,24 @@
 // changelog topic is the durable log).
 #pragma once
 
+#include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 
 namespace sluice::state {
 
 enum class StoreKind : uint8_t { kKeyValue, kWindow };
+
+// One changelog record read back while restoring a store. `key` is the changelog key: the
+// store key for key-value stores, encode_window_key(key, start) for window stores
+// (state/window_key.h). value == nullopt is a tombstone. The views need only outlive the call.
+struct RestoreRecord {
+  std::string_view key;
+  std::optional<std::string_view> value;
+};
 
 class StateStore {
  public:
@@ -23,6 +34,13 @@ class StateStore {
   // Writes buffered state down the stack (cache -> changelog -> disk).
   virtual Status flush() = 0;
   virtual void close() = 0;
+  // Rebuilds state from changelog records: applied straight to the bottom store in one batch,
+  // bypassing the cache and the changelog (nothing is re-logged). Window records that fall in
+  // segments already dropped by retention are skipped. Restore does not advance stream time.
+  virtual Status restore(std::span<const RestoreRecord> records) {
+    (void)records;
+    return Status::InvalidArgument("store '" + name() + "' does not support restore");
+  }
 };
 
 }  // namespace sluice::state

@@ -44,11 +44,15 @@ class WindowStore : public StateStore {
   // Windows of `key` with start in [from, to), ascending by start.
   virtual std::unique_ptr<WindowIterator> fetch(std::string_view key, Timestamp from,
                                                 Timestamp to) = 0;
-  // Windows of all keys with start in [from, to), ordered by segment then key then start.
+  // Windows of all keys with start in [from, to), ordered by segment then key then start
+  // (keys compare by length first, then bytes: the order of encode_window_key).
   virtual std::unique_ptr<WindowIterator> fetch_all(Timestamp from, Timestamp to) = 0;
   // Advances the store's notion of stream time; drops segments that fell out of retention.
   virtual Status advance_time(Timestamp stream_time) = 0;
   virtual DurationMs retention_ms() const = 0;
+  // True when a window starting at `window_start` lies in a segment that retention has already
+  // dropped: puts into it are refused with Status::NotFound.
+  virtual bool expired(Timestamp window_start) const = 0;
 };
 
 }  // namespace sluice::state

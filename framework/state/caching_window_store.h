@@ -1,0 +1,55 @@
+// CachingWindowStore: a RecordCache in front of the window store below, keyed by
+// encode_window_key(key, start). Same contract as CachingKeyValueStore: writes coalesce per
+// window until flush(), which sends the dirty windows below in ONE write_batch sorted by
+// encoded key; a write over cache_max_bytes flushes and empties the whole cache; fetch and
+// fetch_all flush first and read the store below.
+//
+// Retention: puts and removes into expired segments are refused (Status::NotFound) before they
+// reach the cache; cached windows whose segment expires later are hidden from get and dropped,
+// unwritten, at the next flush (dirty ones) or eviction.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "state/record_cache.h"
+#include "state/window_store.h"
+
+namespace sluice::state {
+
+class CachingWindowStore final : public WindowStore {
+ public:
+  CachingWindowStore(std::unique_ptr<WindowStore> inner, size_t cache_max_bytes)
+      : inner_(std::move(inner)), cache_(cache_max_bytes) {}
+
+  const std::string& name() const override { return inner_->name(); }
+  bool persistent() const override { return inner_->persistent(); }
+  Status flush() override;
+  void close() override;
+  Status restore(std::span<const RestoreRecord> records) override;
+
+  Status get(std::string_view key, Timestamp window_start, std::string& out) override;
+  Status put(std::string_view key, Timestamp window_start, std::string_view value) override;
+  Status remove(std::string_view key, Timestamp window_start) override;
+  Status write_batch(std::vector<WindowWrite>& writes) override;
+  std::unique_ptr<WindowIterator> fetch(std::string_view key, Timestamp from,
+                                        Timestamp to) override;
+  std::unique_ptr<WindowIterator> fetch_all(Timestamp from, Timestamp to) override;
+  Status advance_time(Timestamp stream_time) override { return inner_->advance_time(stream_time); }
+  DurationMs retention_ms() const override { return inner_->retention_ms(); }
+  bool expired(Timestamp window_start) const override { return inner_->expired(window_start); }
+
+  const RecordCache& cache() const { return cache_; }
+
+ private:
+  Status flush_cache();
+  Status evict_if_over_budget();
+  void cache_write(std::string_view key, Timestamp window_start,
+                   std::optional<std::string_view> value);
+
+  std::unique_ptr<WindowStore> inner_;
+  RecordCache cache_;
+  std::string scratch_;  // reused encoding buffer: a cached update allocates nothing
+};
+
+}  // namespace sluice::state

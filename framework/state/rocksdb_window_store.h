@@ -1,0 +1,82 @@
+// RocksDBWindowStore: the bottom of a persistent window stack. One RocksDB database in `dir`
+// (state_dir/<store name>) with one column family per time segment ("segment_<id>"), keys
+// inside a segment encoded by encode_window_key, so fetch(key, from, to) is one seek plus one
+// bounded scan per live segment overlapping [from, to), in time order. advance_time drops
+// expired segments with DropColumnFamily, whole, never key by key. On open, existing segment
+// column families are found with ListColumnFamilies and reopened; the segment interval is kept
+// in the default column family and a different one on reopen is refused.
+//
+// Writes skip the WAL; close() flushes memtables. Iterators must not outlive the store.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "state/segment_clock.h"
+#include "state/window_store.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+}  // namespace rocksdb
+
+namespace sluice::state {
+
+class RocksDBWindowStore final : public WindowStore {
+ public:
+  // Throws std::runtime_error when the database cannot be opened. segment_interval_ms <= 0
+  // picks the default (see SegmentClock).
+  RocksDBWindowStore(std::string name, std::string dir, DurationMs retention_ms,
+                     DurationMs segment_interval_ms);
+  ~RocksDBWindowStore() override;
+  RocksDBWindowStore(const RocksDBWindowStore&) = delete;
+  RocksDBWindowStore& operator=(const RocksDBWindowStore&) = delete;
+
+  const std::string& name() const override { return name_; }
+  bool persistent() const override { return true; }
+  Status flush() override;
+  void close() override;
+  Status restore(std::span<const RestoreRecord> records) override;
+
+  Status get(std::string_view key, Timestamp window_start, std::string& out) override;
+  Status put(std::string_view key, Timestamp window_start, std::string_view value) override;
+  Status remove(std::string_view key, Timestamp window_start) override;
+  Status write_batch(std::vector<WindowWrite>& writes) override;
+  std::unique_ptr<WindowIterator> fetch(std::string_view key, Timestamp from,
+                                        Timestamp to) override;
+  std::unique_ptr<WindowIterator> fetch_all(Timestamp from, Timestamp to) override;
+  Status advance_time(Timestamp stream_time) override;
+  DurationMs retention_ms() const override { return clock_.retention_ms(); }
+  bool expired(Timestamp window_start) const override { return clock_.expired(window_start); }
+
+  DurationMs segment_interval_ms() const { return clock_.interval_ms(); }
+  SegmentStats segment_stats() const;
+  const std::string& path() const { return dir_; }
+  static std::string segment_name(int64_t segment);
+
+ private:
+  // Deleting a handle is how RocksDB releases it (DestroyColumnFamilyHandle does the same).
+  using Handle = std::unique_ptr<rocksdb::ColumnFamilyHandle>;
+
+  void open();
+  rocksdb::ColumnFamilyHandle* segment(int64_t id) const;
+  // Creates the missing segments among `ids` in one CreateColumnFamilies call (RocksDB rewrites
+  // its OPTIONS file once per call, so batches and restores create their segments together).
+  Status create_segments(std::vector<int64_t> ids);
+  std::unique_ptr<WindowIterator> scan(const std::string_view* key, Timestamp from, Timestamp to);
+
+  std::string name_;
+  std::string dir_;
+  SegmentClock clock_;
+  // Declared before the handles: members are destroyed in reverse, so handles go first.
+  std::unique_ptr<rocksdb::DB> db_;  // null once closed
+  Handle default_cf_;
+  std::map<int64_t, Handle> segments_;
+  std::string scratch_;
+  SegmentStats stats_;
+};
+
+}  // namespace sluice::state
