@@ -128,8 +128,10 @@ TEST_P(WindowRetention, StreamTimeNeverMovesBack) {
   EXPECT_EQ(stats().live_segments, 0u);
 }
 
-TEST_P(WindowRetention, ReopenedStoreRediscoversItsSegments) {
-  if (!rocks_) GTEST_SKIP() << "in-memory stores do not persist";
+// Only persistent stores can be reopened.
+class PersistentWindowRetention : public WindowRetention {};
+
+TEST_P(PersistentWindowRetention, ReopenedStoreRediscoversItsSegments) {
   for (int64_t t = -250; t < 1000; t += 50) ASSERT_TRUE(store_->put("k", Timestamp(t), "v").ok());
   store_->close();  // flushes the cache, then closes RocksDB
   store_.reset();
@@ -143,6 +145,10 @@ TEST_P(WindowRetention, ReopenedStoreRediscoversItsSegments) {
   store_.reset();
   EXPECT_THROW(RocksDBWindowStore("win", path(), kRetention, kInterval * 2), std::runtime_error);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, PersistentWindowRetention,
+                         ::testing::Values(StoreBackend::kRocksDB),
+                         [](const auto&) { return std::string("RocksDB"); });
 
 INSTANTIATE_TEST_SUITE_P(Backends, WindowRetention,
                          ::testing::Values(StoreBackend::kRocksDB, StoreBackend::kInMemory),
