@@ -63,6 +63,7 @@ void StreamTask::open_stores(const std::vector<size_t>& nodes) {
       if (stores_.count(name)) continue;
       state::StoreOptions opts = *topology_.store(name);
       if (options_.state_dir.empty()) opts.backend = state::StoreBackend::kInMemory;
+      if (options_.cache_max_bytes > 0) opts.cache_max_bytes = options_.cache_max_bytes;
       std::unique_ptr<state::StateStore> store;
       if (opts.kind == state::StoreKind::kWindow) {
         store = state::build_window_store(opts, context);

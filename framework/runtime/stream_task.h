@@ -35,6 +35,8 @@ struct TaskOptions {
   std::string dead_letter_topic = "sluice-dead-letters";  // default
   // Prefix for internal (repartition) topics; the Kafka runtime uses "<application.id>-".
   std::string internal_topic_prefix;  // default: none
+  // Record cache budget of each store (cache.max.bytes); 0 (default): each store's own.
+  size_t cache_max_bytes = 0;
   // Node indices of the sub-topology this task runs; empty (default): the whole topology.
   std::vector<size_t> nodes;
 };

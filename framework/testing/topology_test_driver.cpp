@@ -36,8 +36,13 @@ class TopologyTestDriver::Collector final : public runtime::RecordCollector {
 
 class TopologyTestDriver::Changelogs final : public state::ChangelogWriter {
  public:
+  explicit Changelogs(bool keep) : keep_(keep) {}
   void log(std::string_view store, std::string_view key, std::optional<std::string_view> value,
            Timestamp timestamp) override {
+    auto counted = counts.find(store);
+    if (counted == counts.end()) counted = counts.emplace(std::string(store), 0).first;
+    ++counted->second;
+    if (!keep_) return;
     auto it = records.find(store);
     if (it == records.end()) it = records.emplace(std::string(store), std::vector<ChangelogRecord>{}).first;
     it->second.push_back(ChangelogRecord{
@@ -45,6 +50,10 @@ class TopologyTestDriver::Changelogs final : public state::ChangelogWriter {
         timestamp});
   }
   std::map<std::string, std::vector<ChangelogRecord>, std::less<>> records;
+  std::map<std::string, size_t, std::less<>> counts;
+
+ private:
+  bool keep_;
 };
 
 TopologyTestDriver::TopologyTestDriver(const Topology& topology, TestDriverOptions options)
@@ -53,11 +62,12 @@ TopologyTestDriver::TopologyTestDriver(const Topology& topology, TestDriverOptio
       wall_clock_(options_.wall_clock_start),
       metrics_(std::make_unique<metrics::Registry>()),
       collector_(std::make_unique<Collector>()),
-      changelogs_(std::make_unique<Changelogs>()) {
+      changelogs_(std::make_unique<Changelogs>(options_.keep_changelogs)) {
   runtime::TaskOptions task_options;
   task_options.application_id = options_.application_id;
   task_options.state_dir = options_.state_dir.value_or("");
   task_options.dead_letter_topic = options_.dead_letter_topic;
+  task_options.cache_max_bytes = options_.cache_max_bytes;
   task_ = std::make_unique<runtime::StreamTask>(TaskId{0, 0}, topology_, task_options, *collector_,
                                                 *changelogs_, *metrics_);
   collector_->task_ = task_.get();
@@ -119,6 +129,11 @@ const std::vector<ChangelogRecord>& TopologyTestDriver::changelog(std::string_vi
   static const std::vector<ChangelogRecord> kEmpty;
   auto it = changelogs_->records.find(store);
   return it == changelogs_->records.end() ? kEmpty : it->second;
+}
+
+size_t TopologyTestDriver::changelog_count(std::string_view store) const {
+  auto it = changelogs_->counts.find(store);
+  return it == changelogs_->counts.end() ? 0 : it->second;
 }
 
 state::KeyValueStore* TopologyTestDriver::key_value_store(std::string_view name) {

@@ -51,6 +51,10 @@ struct TestDriverOptions {
   // Commit (flush caches) after this many input records; 0 (default) commits only when asked
   // or when the driver is destroyed.
   size_t commit_every = 0;
+  // Keep every changelog record for changelog(); false counts them only (benchmarks).
+  bool keep_changelogs = true;  // default: keep
+  // Record cache budget per store; 0 (default): each store's own (StoreOptions).
+  size_t cache_max_bytes = 0;
   std::string application_id = "test-app";            // default: "test-app"
   std::string dead_letter_topic = "sluice-dead-letters";  // default
 };
@@ -75,8 +79,11 @@ class TopologyTestDriver {
   // Drains and returns what sinks sent to `topic` so far.
   std::vector<TestRecord> read_output(std::string_view topic);
   std::vector<TestRecord> read_dead_letters() { return read_output(options_.dead_letter_topic); }
-  // Every changelog record each store produced so far (not drained).
+  // Every changelog record each store produced so far (not drained); empty when
+  // keep_changelogs is false.
   const std::vector<ChangelogRecord>& changelog(std::string_view store) const;
+  // How many changelog records a store produced so far.
+  size_t changelog_count(std::string_view store) const;
 
   state::KeyValueStore* key_value_store(std::string_view name);
   state::WindowStore* window_store(std::string_view name);
