@@ -55,6 +55,8 @@ ExprPtr lit(int64_t v);
 ExprPtr lit(double v);
 ExprPtr lit(bool v);
 ExprPtr lit(std::string v);
+// Without this overload a string literal would convert to bool and pick lit(bool).
+ExprPtr lit(const char* v);
 ExprPtr lit_str(std::string v);
 ExprPtr binary(Expr::Kind kind, ExprPtr a, ExprPtr b);
 ExprPtr eq(ExprPtr a, ExprPtr b);
@@ -67,6 +69,12 @@ ExprPtr and_(ExprPtr a, ExprPtr b);
 ExprPtr or_(ExprPtr a, ExprPtr b);
 ExprPtr not_(ExprPtr a);
 ExprPtr in(ExprPtr a, std::vector<ExprPtr> set);
+ExprPtr is_null(ExprPtr a);
+ExprPtr is_not_null(ExprPtr a);
+
+// The textual form, parenthesized only where precedence needs it, so that
+// parse_expression(to_string(e)) gives back the same tree. Used in describe() and errors.
+std::string to_string(const Expr& e);
 
 // Parses the textual form. Grammar (lowest precedence first):
 //   or: and ('or' and)* ; and: not ('and' not)* ; not: 'not' not | cmp
@@ -84,6 +92,8 @@ class CompiledExpr {
  public:
   // Resolves paths and checks types (e.g. `cookie + 1` or `price > 'x'` is an error whose
   // message names the expression). Errors are build-time errors.
+  // Expressions needing more than kMaxStack evaluation slots (very deep nesting) are rejected.
+  static constexpr int kMaxStack = 64;
   static Result<CompiledExpr> compile(const ExprPtr& expr, const serde::Schema& schema);
   Value eval(const serde::Row& row) const;
   ExprType type() const { return type_; }

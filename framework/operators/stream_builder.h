@@ -46,14 +46,16 @@ class KStream {
 
   void to(const SinkOptions& options) const;
 
+  // Inserts "<name>-repartition" (sink + source) when a re-key is pending; returns the stream
+  // a stateful step should read (this stream when nothing is pending). Idempotent: a second
+  // call reuses the topic. Public so that the YAML loader and tests can place it explicitly.
+  KStream through_repartition_if_needed() const;
+
  private:
   friend class StreamsBuilder;
   friend class KTable;
   KStream(StreamsBuilder* b, std::string node, serde::SchemaPtr schema, bool rp)
       : builder_(b), node_(std::move(node)), schema_(std::move(schema)), repartition_pending_(rp) {}
-  // Inserts "<name>-repartition" (sink + source) when a re-key is pending; returns the stream
-  // a stateful step should read.
-  KStream through_repartition_if_needed() const;
 
   StreamsBuilder* builder_;
   std::string node_;
