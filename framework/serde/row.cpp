@@ -23,30 +23,7 @@ void Row::clear() {
 
 double Row::get_number(uint32_t slot) const {
   return schema_->field(slot).type == FieldType::kInt64 ? static_cast<double>(slots_[slot].u.i)
-                                                         : slots_[slot].u.d;
-}
-
-void Row::set_bool(uint32_t slot, bool v) {
-  slots_[slot].present = true;
-  slots_[slot].u.b = v;
-}
-
-void Row::set_int(uint32_t slot, int64_t v) {
-  slots_[slot].present = true;
-  slots_[slot].u.i = v;
-}
-
-void Row::set_double(uint32_t slot, double v) {
-  slots_[slot].present = true;
-  slots_[slot].u.d = v;
-}
-
-void Row::set_string(uint32_t slot, std::string_view v) {
-  auto& s = slots_[slot];
-  s.present = true;
-  s.u.s.off = static_cast<uint32_t>(arena_.size());
-  s.u.s.len = static_cast<uint32_t>(v.size());
-  arena_.append(v);
+                                                        : slots_[slot].u.d;
 }
 
 size_t Row::list_size(uint32_t slot) const {
@@ -97,11 +74,24 @@ void Row::copy_field(uint32_t slot, const Row& from, uint32_t from_slot) {
     return;
   }
   switch (from.schema_->field(from_slot).type) {
-    case FieldType::kBool: set_bool(slot, from.get_bool(from_slot)); break;
-    case FieldType::kInt64: set_int(slot, from.get_int(from_slot)); break;
-    case FieldType::kDouble: set_double(slot, from.get_double(from_slot)); break;
-    case FieldType::kString: set_string(slot, from.get_string(from_slot)); break;
+    case FieldType::kBool:
+      set_bool(slot, from.get_bool(from_slot));
+      break;
+    case FieldType::kInt64:
+      set_int(slot, from.get_int(from_slot));
+      break;
+    case FieldType::kDouble:
+      set_double(slot, from.get_double(from_slot));
+      break;
+    case FieldType::kString:
+      set_string(slot, from.get_string(from_slot));
+      break;
     case FieldType::kList: {
+      if (&from == this) {  // appending elements could move the rows being read
+        const Row copy = from;
+        copy_field(slot, copy, from_slot);
+        return;
+      }
       set_null(slot);
       const size_t n = from.list_size(from_slot);
       for (size_t i = 0; i < n; ++i) {
@@ -158,15 +148,21 @@ std::string Row::debug_string() const {
     first = false;
     out += schema_->field(i).path + "=";
     switch (schema_->field(i).type) {
-      case FieldType::kBool: out += get_bool(i) ? "true" : "false"; break;
-      case FieldType::kInt64: out += std::to_string(get_int(i)); break;
+      case FieldType::kBool:
+        out += get_bool(i) ? "true" : "false";
+        break;
+      case FieldType::kInt64:
+        out += std::to_string(get_int(i));
+        break;
       case FieldType::kDouble: {
         char buf[32];
         auto r = std::to_chars(buf, buf + sizeof buf, get_double(i));
         out.append(buf, r.ptr);
         break;
       }
-      case FieldType::kString: out += "\"" + std::string(get_string(i)) + "\""; break;
+      case FieldType::kString:
+        out += "\"" + std::string(get_string(i)) + "\"";
+        break;
       case FieldType::kList:
         out += "[";
         for (size_t e = 0; e < list_size(i); ++e) {

@@ -41,11 +41,27 @@ class Row {
     return std::string_view(arena_.data() + s.off, s.len);
   }
 
-  void set_bool(uint32_t slot, bool v);
-  void set_int(uint32_t slot, int64_t v);
-  void set_double(uint32_t slot, double v);
+  // Inline: decoders call these once per field.
+  void set_bool(uint32_t slot, bool v) {
+    slots_[slot].present = true;
+    slots_[slot].u.b = v;
+  }
+  void set_int(uint32_t slot, int64_t v) {
+    slots_[slot].present = true;
+    slots_[slot].u.i = v;
+  }
+  void set_double(uint32_t slot, double v) {
+    slots_[slot].present = true;
+    slots_[slot].u.d = v;
+  }
   // Copies v into the row's arena.
-  void set_string(uint32_t slot, std::string_view v);
+  void set_string(uint32_t slot, std::string_view v) {
+    auto& s = slots_[slot];
+    s.present = true;
+    s.u.s.off = static_cast<uint32_t>(arena_.size());
+    s.u.s.len = static_cast<uint32_t>(v.size());
+    arena_.append(v);
+  }
   // Copies slot `from_slot` of `from` (same field type) into `slot` of this row.
   void copy_field(uint32_t slot, const Row& from, uint32_t from_slot);
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,24 +30,38 @@ class Schema;
 using SchemaPtr = std::shared_ptr<const Schema>;
 
 struct FieldDef {
-  std::string path;           // dotted path from the root, e.g. "product_info.price"
+  std::string path;  // dotted path from the root, e.g. "product_info.price"
   FieldType type = FieldType::kString;
-  SchemaPtr element;          // kList only: the schema of each element
+  SchemaPtr element;  // kList only: the schema of each element
   // Protobuf mapping: field numbers from the root message down to this leaf. Empty for
   // synthesized schemas, which encode with their slot index + 1 as field number.
   std::vector<int> proto_numbers;
-  bool proto_is_enum = false;  // encoded as an enum number on the wire, as its name in a Row
-  bool proto_is_float = false; // float (not double) on the wire
-  bool proto_is_int32 = false; // int32/uint32/sint32 on the wire (int64 family otherwise)
+  bool proto_is_enum = false;   // encoded as an enum number on the wire, as its name in a Row
+  bool proto_is_float = false;  // float (not double) on the wire
+  bool proto_is_int32 = false;  // int32/uint32/sint32 on the wire (int64 family otherwise)
   // The JSON key of the leaf (protobuf json_name, also accepting the proto name).
   std::string json_name;
   // Path segments, by proto name and by json_name (equal for synthesized schemas).
   std::vector<std::string> segments;
   std::vector<std::string> json_segments;
-  // The protobuf leaf field (wire type, enum values); null for synthesized schemas.
+  // The protobuf leaf field (wire type, enum values); for kList, the repeated field, which is
+  // also the proto_field of a scalar list's "value". Null for synthesized schemas.
   const google::protobuf::FieldDescriptor* proto_field = nullptr;
   // kList of scalars: each element Row has one field, "value".
   bool scalar_list = false;
+
+  // Enum fields: the values, sorted by name, resolved at schema build so that the codecs map
+  // names and numbers without asking the descriptor per record.
+  struct EnumValue {
+    std::string name;
+    int number = 0;
+  };
+  std::vector<EnumValue> enum_values;
+  std::vector<uint32_t> enum_by_number;  // indices into enum_values, sorted by number
+  // The value named `name`, or null.
+  const EnumValue* enum_value(std::string_view name) const;
+  // A value numbered `number` (with allow_alias, any of its names), or null.
+  const EnumValue* enum_value(int number) const;
 };
 
 // A field reference resolved against a Schema: the slot index and the type found there.
@@ -58,7 +73,7 @@ struct FieldRef {
 class Schema {
  public:
   // Flattens a protobuf message type. Throws std::invalid_argument for unsupported shapes
-  // (maps, recursive messages); called at topology build time, never per record.
+  // (maps, recursive messages, proto2 groups); called at topology build time, never per record.
   static SchemaPtr from_descriptor(const google::protobuf::Descriptor* descriptor);
   // Looks a message type up in the generated pool (proto/ is compiled into the binary).
   static Result<SchemaPtr> from_message_name(std::string_view full_name);
@@ -68,6 +83,8 @@ class Schema {
    public:
     explicit Builder(std::string name) : name_(std::move(name)) {}
     Builder& add(std::string path, FieldType type, SchemaPtr element = nullptr);
+    // Throws std::invalid_argument for duplicate paths, a path that is also another's parent,
+    // empty segments or characters JSON must escape, and kList without an element (or back).
     SchemaPtr build();
 
    private:
@@ -94,7 +111,12 @@ class Schema {
   std::string name_;
   const google::protobuf::Descriptor* descriptor_ = nullptr;
   std::vector<FieldDef> fields_;
-  std::unordered_map<std::string, uint32_t> by_path_;
+  // Heterogeneous lookup: find() takes a string_view without building a std::string.
+  struct PathHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, uint32_t, PathHash, std::equal_to<>> by_path_;
 };
 
 }  // namespace sluice::serde

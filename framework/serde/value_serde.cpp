@@ -2,7 +2,8 @@
 
 #include <stdexcept>
 
-#include "serde/detail/json_codec.h"
+#include "serde/detail/json_decoder.h"
+#include "serde/detail/json_encoder.h"
 #include "serde/detail/protobuf_codec.h"
 
 namespace sluice::serde {
@@ -11,12 +12,17 @@ std::string_view format_name(Format f) { return f == Format::kJson ? "json" : "p
 
 namespace {
 
-class PlannedSerde : public ValueSerde {
+class SerdeBase : public ValueSerde {
  public:
-  PlannedSerde(SchemaPtr schema, ValueSerdeOptions options)
-      : schema_(std::move(schema)), options_(std::move(options)), plan_(detail::build_plan(*schema_)) {
+  SerdeBase(SchemaPtr schema, ValueSerdeOptions options, detail::PlanShape shape)
+      : schema_(std::move(schema)),
+        options_(std::move(options)),
+        plan_(detail::build_plan(*schema_, shape)) {
     for (uint32_t slot : options_.required) {
-      if (slot >= schema_->size()) throw std::invalid_argument("serde: required slot out of range");
+      if (slot >= schema_->size()) {
+        throw std::invalid_argument("serde for " + schema_->name() + ": required slot " +
+                                    std::to_string(slot) + " is out of range");
+      }
     }
   }
   const Schema& schema() const override { return *schema_; }
@@ -31,36 +37,42 @@ class PlannedSerde : public ValueSerde {
     }
     return Status::Ok();
   }
-  SchemaPtr schema_;
+
+  SchemaPtr schema_;  // owns what plan_ and the rows point at
   ValueSerdeOptions options_;
   std::shared_ptr<const detail::Plan> plan_;
 };
 
-class JsonSerde final : public PlannedSerde {
+class JsonSerde final : public SerdeBase {
  public:
   JsonSerde(SchemaPtr schema, ValueSerdeOptions options)
-      : PlannedSerde(std::move(schema), std::move(options)), decoder_(plan_, options_.envelope) {}
+      : SerdeBase(std::move(schema), std::move(options), detail::PlanShape::kJson),
+        decoder_(plan_, options_.envelope) {}
+
   Status deserialize(std::string_view bytes, Row& out) override {
     SLUICE_RETURN_IF_ERROR(decoder_.decode(bytes, out));
     return check_required(out);
   }
-  void serialize(const Row& row, std::string& out) override { detail::encode_json(*plan_, row, out); }
+  void serialize(const Row& row, std::string& out) override {
+    detail::encode_json(*plan_, row, out);
+  }
 
  private:
   detail::JsonDecoder decoder_;
 };
 
-class ProtobufSerde final : public PlannedSerde {
+class ProtobufSerde final : public SerdeBase {
  public:
-  using PlannedSerde::PlannedSerde;
+  ProtobufSerde(SchemaPtr schema, ValueSerdeOptions options)
+      : SerdeBase(std::move(schema), std::move(options), detail::PlanShape::kProtobuf) {}
+
   Status deserialize(std::string_view bytes, Row& out) override {
     SLUICE_RETURN_IF_ERROR(detail::decode_protobuf(*plan_, bytes, out));
     return check_required(out);
   }
-  void serialize(const Row& row, std::string& out) override { encoder_.encode(*plan_, row, out); }
-
- private:
-  detail::ProtobufEncoder encoder_;
+  void serialize(const Row& row, std::string& out) override {
+    detail::encode_protobuf(*plan_, row, out);
+  }
 };
 
 }  // namespace
@@ -68,6 +80,10 @@ class ProtobufSerde final : public PlannedSerde {
 std::unique_ptr<ValueSerde> make_value_serde(SchemaPtr schema, ValueSerdeOptions options) {
   if (!schema) throw std::invalid_argument("serde: no schema");
   if (options.format == Format::kProtobuf) {
+    if (options.envelope != Envelope::kNone) {
+      throw std::invalid_argument("serde for " + schema->name() +
+                                  ": the Debezium envelope is read from JSON only");
+    }
     return std::make_unique<ProtobufSerde>(std::move(schema), std::move(options));
   }
   return std::make_unique<JsonSerde>(std::move(schema), std::move(options));

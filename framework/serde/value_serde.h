@@ -22,8 +22,8 @@ std::string_view format_name(Format f);
 enum class Envelope : uint8_t { kNone, kDebezium };
 
 struct ValueSerdeOptions {
-  Format format = Format::kJson;          // default: JSON
-  Envelope envelope = Envelope::kNone;     // default: plain value
+  Format format = Format::kJson;        // default: JSON
+  Envelope envelope = Envelope::kNone;  // default: plain value
   // Slots that must be present after decoding, else Status::MissingField. Default: none.
   std::vector<uint32_t> required;
 };
