@@ -30,7 +30,9 @@ class [[nodiscard]] Status {
   static Status NotFound(std::string msg = {}) { return {Code::kNotFound, std::move(msg)}; }
   static Status IOError(std::string msg) { return {Code::kIOError, std::move(msg)}; }
   static Status Corruption(std::string msg) { return {Code::kCorruption, std::move(msg)}; }
-  static Status InvalidArgument(std::string msg) { return {Code::kInvalidArgument, std::move(msg)}; }
+  static Status InvalidArgument(std::string msg) {
+    return {Code::kInvalidArgument, std::move(msg)};
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -52,8 +54,8 @@ class [[nodiscard]] Status {
 }  // namespace sluice
 
 // Propagates a non-ok Status to the caller.
-#define SLUICE_RETURN_IF_ERROR(expr)            \
-  do {                                          \
-    ::sluice::Status _sluice_st = (expr);       \
-    if (!_sluice_st.ok()) return _sluice_st;    \
+#define SLUICE_RETURN_IF_ERROR(expr)         \
+  do {                                       \
+    ::sluice::Status _sluice_st = (expr);    \
+    if (!_sluice_st.ok()) return _sluice_st; \
   } while (0)

@@ -33,11 +33,16 @@ SourcePosition position(const YAML::Node& node, const std::string& file) {
 
 const char* type_name(ConfigType t) {
   switch (t) {
-    case ConfigType::kString: return "a string";
-    case ConfigType::kInt: return "an integer";
-    case ConfigType::kBool: return "true or false";
-    case ConfigType::kEnum: return "one of the listed values";
-    case ConfigType::kMap: return "a mapping";
+    case ConfigType::kString:
+      return "a string";
+    case ConfigType::kInt:
+      return "an integer";
+    case ConfigType::kBool:
+      return "true or false";
+    case ConfigType::kEnum:
+      return "one of the listed values";
+    case ConfigType::kMap:
+      return "a mapping";
   }
   return "a value";
 }
@@ -160,8 +165,7 @@ std::string ConfigDef::to_markdown() const {
       for (const auto& e : k.enum_values) type += (type.empty() ? "" : " \\| ") + e;
     }
     out += "| `" + k.name + "` | " + type + " | " +
-           (k.default_value ? "`" + *k.default_value + "`" : "(required)") + " | " + k.doc +
-           " |\n";
+           (k.default_value ? "`" + *k.default_value + "`" : "(required)") + " | " + k.doc + " |\n";
   }
   return out;
 }

@@ -25,9 +25,9 @@ struct ConfigKey {
   ConfigType type = ConfigType::kString;
   std::optional<std::string> default_value;  // nullopt: required
   std::string doc;
-  std::vector<std::string> enum_values;      // kEnum only
-  int64_t min = INT64_MIN;                   // kInt only
-  int64_t max = INT64_MAX;                   // kInt only
+  std::vector<std::string> enum_values;  // kEnum only
+  int64_t min = INT64_MIN;               // kInt only
+  int64_t max = INT64_MAX;               // kInt only
 };
 
 // Parsed values: scalars as text (validated), maps as string->string.

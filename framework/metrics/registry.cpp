@@ -44,7 +44,8 @@ double Registry::value(const std::string& name, const Labels& labels) const {
   for (const auto& family : registry_->Collect()) {
     if (family.name != name) continue;
     for (const auto& m : family.metric) {
-      if (m.label.size() == labels.size() && labels_match(m, labels)) return metric_value(family, m);
+      if (m.label.size() == labels.size() && labels_match(m, labels))
+        return metric_value(family, m);
     }
   }
   return 0;

@@ -36,14 +36,30 @@ using ExprPtr = std::shared_ptr<const Expr>;
 
 struct Expr {
   enum class Kind : uint8_t {
-    kField, kLiteral, kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr, kNot, kIn,
-    kAdd, kSub, kMul, kDiv, kIsNull, kIsNotNull,
+    kField,
+    kLiteral,
+    kEq,
+    kNe,
+    kLt,
+    kLe,
+    kGt,
+    kGe,
+    kAnd,
+    kOr,
+    kNot,
+    kIn,
+    kAdd,
+    kSub,
+    kMul,
+    kDiv,
+    kIsNull,
+    kIsNotNull,
   };
   Kind kind = Kind::kLiteral;
-  std::string path;              // kField
-  Value literal;                 // kLiteral (strings owned by `text`)
-  std::string text;              // kLiteral string storage
-  std::vector<ExprPtr> args;     // operands; kIn: args[0] in args[1..]
+  std::string path;           // kField
+  Value literal;              // kLiteral (strings owned by `text`)
+  std::string text;           // kLiteral string storage
+  std::vector<ExprPtr> args;  // operands; kIn: args[0] in args[1..]
   // Source position in the text it was parsed from (1-based; 0 when built in C++).
   int line = 0;
   int column = 0;

@@ -15,21 +15,21 @@
 namespace sluice::ops {
 
 struct SourceOptions {
-  std::string name;                 // default: the first topic's name
-  std::vector<std::string> topics;  // required
-  std::string message_type;         // protobuf full name, e.g. "sluice.allezon.UserTag"
-  serde::SchemaPtr schema;          // alternative to message_type
-  serde::Format format = serde::Format::kJson;        // default: JSON
+  std::string name;                             // default: the first topic's name
+  std::vector<std::string> topics;              // required
+  std::string message_type;                     // protobuf full name, e.g. "sluice.allezon.UserTag"
+  serde::SchemaPtr schema;                      // alternative to message_type
+  serde::Format format = serde::Format::kJson;  // default: JSON
   serde::Envelope envelope = serde::Envelope::kNone;  // default: plain
-  std::string key_field;            // default: the Kafka record key
-  std::string timestamp_field;      // default: the Kafka record timestamp
+  std::string key_field;                              // default: the Kafka record key
+  std::string timestamp_field;                        // default: the Kafka record timestamp
   TimestampFormat timestamp_format = TimestampFormat::kIso8601;
   std::vector<std::string> required_fields;  // default: none beyond key and timestamp fields
 };
 
 struct SinkOptions {
-  std::string name;   // default: "<input>.to.<topic>"
-  std::string topic;  // required
+  std::string name;                             // default: "<input>.to.<topic>"
+  std::string topic;                            // required
   serde::Format format = serde::Format::kJson;  // default: JSON
 };
 
@@ -47,10 +47,10 @@ struct ExplodeOptions {
 enum class AggFn : uint8_t { kCount, kSum, kMin, kMax, kAvg, kLast };
 
 struct Aggregation {
-  std::string output;            // required: output field name
+  std::string output;  // required: output field name
   AggFn fn = AggFn::kCount;
-  std::string field;             // required except for kCount: a numeric field path
-  ExprPtr where;                 // default: every record; else only records where it holds
+  std::string field;  // required except for kCount: a numeric field path
+  ExprPtr where;      // default: every record; else only records where it holds
 };
 
 enum class EmitMode : uint8_t {
@@ -60,9 +60,9 @@ enum class EmitMode : uint8_t {
 
 struct WindowAggregateOptions {
   std::string name;
-  DurationMs size_ms = 60'000;     // default: 1 minute
-  DurationMs advance_ms = 0;       // default: size (tumbling); smaller = hopping
-  DurationMs grace_ms = 0;         // default: no grace
+  DurationMs size_ms = 60'000;        // default: 1 minute
+  DurationMs advance_ms = 0;          // default: size (tumbling); smaller = hopping
+  DurationMs grace_ms = 0;            // default: no grace
   std::vector<std::string> group_by;  // default: the record key only
   // Subsets of group_by, each maintained in one pass (SQL GROUPING SETS). Default: {group_by}.
   std::vector<std::vector<std::string>> grouping_sets;
@@ -105,8 +105,8 @@ struct EmitOnChangeOptions {
   std::vector<std::string> fields;  // numeric fields to watch; default: every numeric field
   // Fields copied into every change record (e.g. "window_start"). Default: none.
   std::vector<std::string> carry;
-  DurationMs min_interval_ms = 0;   // default: publish every change; else at most once per key
-                                    // and field per interval (the latest value wins)
+  DurationMs min_interval_ms = 0;  // default: publish every change; else at most once per key
+                                   // and field per interval (the latest value wins)
   state::StoreBackend backend = state::StoreBackend::kRocksDB;
 };
 

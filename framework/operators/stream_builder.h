@@ -34,8 +34,7 @@ class KStream {
   // The new key is the field's value (several fields are joined with '|').
   KStream rekey(const std::vector<std::string>& fields, std::string name = {}) const;
   // One output stream per predicate; a record goes to the first that holds (dropped if none).
-  std::vector<KStream> branch(const std::vector<ExprPtr>& predicates,
-                              std::string name = {}) const;
+  std::vector<KStream> branch(const std::vector<ExprPtr>& predicates, std::string name = {}) const;
   KStream merge(const KStream& other, std::string name = {}) const;
 
   KStream window_aggregate(const WindowAggregateOptions& options) const;

@@ -1,9 +1,9 @@
 #include "runtime/stream_task.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "runtime/detail/processor_node.h"
 #include "runtime/detail/source_sink.h"
@@ -189,8 +189,8 @@ Status StreamTask::process(std::string_view topic, Partition partition, Offset o
   return Status::Ok();
 }
 
-void StreamTask::send_dead_letter(const Status& status, std::string_view topic,
-                                  Partition partition, Offset offset, std::string_view key,
+void StreamTask::send_dead_letter(const Status& status, std::string_view topic, Partition partition,
+                                  Offset offset, std::string_view key,
                                   std::optional<std::string_view> value, Timestamp ts,
                                   const Headers& headers) {
   Headers out = headers;

@@ -89,9 +89,8 @@ class StreamTask {
   struct Source;
   void open_stores(const std::vector<size_t>& nodes);
   void send_dead_letter(const Status& status, std::string_view topic, Partition partition,
-                        Offset offset, std::string_view key,
-                        std::optional<std::string_view> value, Timestamp ts,
-                        const Headers& headers);
+                        Offset offset, std::string_view key, std::optional<std::string_view> value,
+                        Timestamp ts, const Headers& headers);
 
   TaskId id_;
   const Topology& topology_;

@@ -21,8 +21,8 @@ class TopologyTestDriver::Collector final : public runtime::RecordCollector {
   void send(std::string_view topic, std::string_view key, std::optional<std::string_view> value,
             Timestamp timestamp, const Headers& headers, std::optional<Partition>) override {
     TestRecord r{std::string(topic), std::string(key),
-                 value ? std::optional<std::string>(std::string(*value)) : std::nullopt,
-                 timestamp, headers};
+                 value ? std::optional<std::string>(std::string(*value)) : std::nullopt, timestamp,
+                 headers};
     if (task_ && task_->reads_topic(topic)) {
       internal.push_back(std::move(r));
     } else {
@@ -44,7 +44,8 @@ class TopologyTestDriver::Changelogs final : public state::ChangelogWriter {
     ++counted->second;
     if (!keep_) return;
     auto it = records.find(store);
-    if (it == records.end()) it = records.emplace(std::string(store), std::vector<ChangelogRecord>{}).first;
+    if (it == records.end())
+      it = records.emplace(std::string(store), std::vector<ChangelogRecord>{}).first;
     it->second.push_back(ChangelogRecord{
         std::string(key), value ? std::optional<std::string>(std::string(*value)) : std::nullopt,
         timestamp});

@@ -45,7 +45,7 @@ struct ChangelogRecord {
 };
 
 struct TestDriverOptions {
-  Timestamp wall_clock_start{0};      // default: epoch
+  Timestamp wall_clock_start{0};  // default: epoch
   // Default: every store runs in memory; set a directory to run RocksDB stores for real.
   std::optional<std::string> state_dir;
   // Commit (flush caches) after this many input records; 0 (default) commits only when asked
@@ -55,7 +55,7 @@ struct TestDriverOptions {
   bool keep_changelogs = true;  // default: keep
   // Record cache budget per store; 0 (default): each store's own (StoreOptions).
   size_t cache_max_bytes = 0;
-  std::string application_id = "test-app";            // default: "test-app"
+  std::string application_id = "test-app";                // default: "test-app"
   std::string dead_letter_topic = "sluice-dead-letters";  // default
 };
 

@@ -67,7 +67,8 @@ std::optional<Timestamp> parse_iso8601(std::string_view s) {
     pos += colon ? 6 : 5;
   }
   if (pos != s.size()) return std::nullopt;
-  const int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const int64_t days =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
   return Timestamp(secs * 1000 + millis);
 }

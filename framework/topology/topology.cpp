@@ -1,11 +1,11 @@
 #include "topology/topology.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <numeric>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 namespace sluice {
 
@@ -41,8 +41,8 @@ size_t Topology::add_node(Node node) {
   }
   const size_t index = nodes_.size();
   for (const auto& parent : node.parents) {
-    auto it = std::find_if(nodes_.begin(), nodes_.end(),
-                           [&](const Node& n) { return n.name == parent; });
+    auto it =
+        std::find_if(nodes_.begin(), nodes_.end(), [&](const Node& n) { return n.name == parent; });
     if (it == nodes_.end()) {
       throw std::invalid_argument(
           fmt::format("topology: node '{}' names unknown parent '{}'", node.name, parent));
@@ -193,7 +193,7 @@ std::string Topology::describe() const {
     out += fmt::format("  Sub-topology: {}\n", s);
     for (size_t i : subs[s]) {
       const Node& n = nodes_[i];
-      std::string kind = n.type == NodeType::kSource   ? "Source"
+      std::string kind = n.type == NodeType::kSource ? "Source"
                          : n.type == NodeType::kSink ? "Sink"
                                                      : "Processor";
       out += fmt::format("    {}: {} ({}", kind, n.name, n.op);
@@ -210,13 +210,13 @@ std::string Topology::describe() const {
   if (!stores_.empty()) {
     out += "  Stores:\n";
     for (const auto& st : stores_) {
-      out += fmt::format(
-          "    {}: {}, {}{}{}{}\n", st.name,
-          st.kind == state::StoreKind::kWindow ? "window" : "key-value",
-          st.backend == state::StoreBackend::kRocksDB ? "rocksdb" : "in-memory",
-          st.caching ? ", cached" : "", st.logging ? ", logged" : "",
-          st.kind == state::StoreKind::kWindow ? fmt::format(", retention {} ms", st.retention_ms)
-                                               : "");
+      out += fmt::format("    {}: {}, {}{}{}{}\n", st.name,
+                         st.kind == state::StoreKind::kWindow ? "window" : "key-value",
+                         st.backend == state::StoreBackend::kRocksDB ? "rocksdb" : "in-memory",
+                         st.caching ? ", cached" : "", st.logging ? ", logged" : "",
+                         st.kind == state::StoreKind::kWindow
+                             ? fmt::format(", retention {} ms", st.retention_ms)
+                             : "");
     }
   }
   return out;

@@ -20,22 +20,22 @@ namespace sluice {
 enum class NodeType : uint8_t { kSource, kProcessor, kSink };
 
 struct SourceSpec {
-  std::string name;                 // required; stable node name
-  std::vector<std::string> topics;  // required
-  serde::SchemaPtr schema;          // required: the value schema
+  std::string name;                       // required; stable node name
+  std::vector<std::string> topics;        // required
+  serde::SchemaPtr schema;                // required: the value schema
   serde::ValueSerdeOptions value_format;  // default: JSON, no envelope
   // Value field whose string/int value becomes the record key; default: the Kafka key bytes.
   std::optional<uint32_t> key_slot;
-  TimestampExtractor timestamp;     // default: the Kafka record timestamp
-  bool internal = false;            // a repartition topic the topology feeds itself
+  TimestampExtractor timestamp;  // default: the Kafka record timestamp
+  bool internal = false;         // a repartition topic the topology feeds itself
 };
 
 struct SinkSpec {
-  std::string name;                 // required
-  std::string topic;                // required
-  serde::SchemaPtr schema;          // required: the schema of records reaching the sink
+  std::string name;                       // required
+  std::string topic;                      // required
+  serde::SchemaPtr schema;                // required: the schema of records reaching the sink
   serde::ValueSerdeOptions value_format;  // default: JSON
-  bool internal = false;            // a repartition topic
+  bool internal = false;                  // a repartition topic
 };
 
 struct ProcessorSpec {

@@ -1,8 +1,9 @@
+#include "config/application_config.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
 
-#include "config/application_config.h"
 #include "config/interpolate.h"
 
 namespace sluice::config {

@@ -1,5 +1,7 @@
 // StreamTask behaviour through the TopologyTestDriver, with hand-written processors on the
 // low-level Topology API (no DSL), so these tests pin down the runtime alone.
+#include "runtime/stream_task.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,7 +10,6 @@
 #include <vector>
 
 #include "allezon.pb.h"
-#include "runtime/stream_task.h"
 #include "testing/topology_test_driver.h"
 #include "topology/topology.h"
 
@@ -161,14 +162,13 @@ class Ticker final : public Processor {
   std::vector<Timestamp>* fired_;
 };
 
-Topology ticker_topology(const serde::SchemaPtr& schema, PunctuationType type,
-                         DurationMs interval, std::vector<Timestamp>* fired) {
+Topology ticker_topology(const serde::SchemaPtr& schema, PunctuationType type, DurationMs interval,
+                         std::vector<Timestamp>* fired) {
   Topology t;
   t.add_source(user_tag_source(schema));
   t.add_processor({.name = "ticker",
                    .op = "tick",
-                   .supplier =
-                       [=] { return std::make_unique<Ticker>(type, interval, fired); },
+                   .supplier = [=] { return std::make_unique<Ticker>(type, interval, fired); },
                    .parents = {"tags"}});
   return t;
 }
@@ -222,8 +222,11 @@ TEST(StreamTask, RecordsWrittenToATopicTheTopologyReadsAreFedBackInOrder) {
   std::vector<Recorder::Seen> seen;
   Topology t;
   t.add_source(user_tag_source(schema));
-  t.add_sink({.name = "to-internal", .topic = "internal", .schema = schema,
-              .value_format = {.format = serde::Format::kProtobuf}, .internal = true},
+  t.add_sink({.name = "to-internal",
+              .topic = "internal",
+              .schema = schema,
+              .value_format = {.format = serde::Format::kProtobuf},
+              .internal = true},
              {"tags"});
   SourceSpec internal;
   internal.name = "from-internal";

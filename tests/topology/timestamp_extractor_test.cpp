@@ -1,9 +1,9 @@
+#include "topology/timestamp_extractor.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <random>
-
-#include "topology/timestamp_extractor.h"
 
 namespace sluice {
 namespace {

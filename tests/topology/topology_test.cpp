@@ -1,7 +1,8 @@
+#include "topology/topology.h"
+
 #include <gtest/gtest.h>
 
 #include "allezon.pb.h"
-#include "topology/topology.h"
 
 namespace sluice {
 namespace {
@@ -47,9 +48,9 @@ TEST(Topology, RejectsDuplicateNamesUnknownParentsAndUnknownStores) {
                std::invalid_argument);
   EXPECT_THROW(t.add_processor({.name = "x", .supplier = supplier, .parents = {"nope"}}),
                std::invalid_argument);
-  EXPECT_THROW(t.add_processor(
-                   {.name = "y", .supplier = supplier, .parents = {"tags"}, .stores = {"zz"}}),
-               std::invalid_argument);
+  EXPECT_THROW(
+      t.add_processor({.name = "y", .supplier = supplier, .parents = {"tags"}, .stores = {"zz"}}),
+      std::invalid_argument);
   EXPECT_THROW(t.add_processor({.name = "z", .supplier = supplier, .parents = {"out"}}),
                std::invalid_argument);
 }

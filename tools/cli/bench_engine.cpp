@@ -1,5 +1,4 @@
 #include "bench_engine.h"
-#include "minute_aggregation.h"
 
 #include <fmt/core.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 #include <optional>
 
 #include "bench_clock.h"
+#include "minute_aggregation.h"
 #include "operators/aggregate_state.h"
 #include "testing/topology_test_driver.h"
 
@@ -70,9 +70,9 @@ EngineResult run_engine(const std::vector<std::string_view>& lines, const std::s
     const Topology topology = build_minute_aggregation({});
     // cache.max.bytes sized for the open windows of this workload (~2 minutes of cells), as a
     // deployment would; changelog records are counted, not kept, as a producer would send them.
-    testing::TopologyTestDriver driver(topology, {.state_dir = dir.path(),
-                                                  .keep_changelogs = false,
-                                                  .cache_max_bytes = size_t{256} << 20});
+    testing::TopologyTestDriver driver(
+        topology,
+        {.state_dir = dir.path(), .keep_changelogs = false, .cache_max_bytes = size_t{256} << 20});
     r.setup_seconds = t.wall_seconds();
 
     t.restart();

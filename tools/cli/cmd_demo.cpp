@@ -27,8 +27,7 @@ struct DemoFlags {
 
 int run_demo(const DemoFlags& flags) {
   const std::string out_topic = "minute-aggregates";
-  Topology topology = build_minute_aggregation(
-      {.output_topic = out_topic, .idle_close_ms = 5'000});
+  Topology topology = build_minute_aggregation({.output_topic = out_topic, .idle_close_ms = 5'000});
   fmt::print("{}\n", topology.describe());
 
   std::string pattern = (std::filesystem::temp_directory_path() / "sluice-demo-XXXXXX").string();
@@ -39,9 +38,9 @@ int run_demo(const DemoFlags& flags) {
   const std::filesystem::path state_dir = pattern;
   int rc = kExitOk;
   {
-    testing::TopologyTestDriver driver(topology, {.state_dir = state_dir.string(),
-                                                  .commit_every = 50'000,
-                                                  .keep_changelogs = false});
+    testing::TopologyTestDriver driver(
+        topology,
+        {.state_dir = state_dir.string(), .commit_every = 50'000, .keep_changelogs = false});
     AllezonGenerator gen({.count = flags.count, .seed = flags.seed});
     std::string line;
     uint64_t outputs = 0;
@@ -86,7 +85,8 @@ int run_demo(const DemoFlags& flags) {
       return a.value("count", int64_t{0}) > b.value("count", int64_t{0});
     });
     fmt::print("\nbusiest buckets among the last published:\n");
-    for (size_t i = 0; i < std::min(flags.show, last.size()); ++i) fmt::print("  {}\n", last[i].dump());
+    for (size_t i = 0; i < std::min(flags.show, last.size()); ++i)
+      fmt::print("  {}\n", last[i].dump());
   }
   std::error_code ec;
   std::filesystem::remove_all(state_dir, ec);

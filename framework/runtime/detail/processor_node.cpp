@@ -19,8 +19,8 @@ Status ProcessorNode::forward(Record& record) {
 
 Status ProcessorNode::forward_to(size_t child, Record& record) {
   if (child >= children_.size()) {
-    return Status::InvalidArgument(name_ + ": forward_to child " + std::to_string(child) +
-                                   " of " + std::to_string(children_.size()));
+    return Status::InvalidArgument(name_ + ": forward_to child " + std::to_string(child) + " of " +
+                                   std::to_string(children_.size()));
   }
   return children_[child]->process(record);
 }
