@@ -8,6 +8,7 @@
 // plus a fixed per-entry overhead; the caching layer evicts when over_budget() (see there).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -30,7 +31,11 @@ class RecordCache {
   // Approximate bytes of bookkeeping per entry (hash node, string headers, dirty-list slot).
   static constexpr size_t kEntryOverhead = 96;
 
-  explicit RecordCache(size_t max_bytes) : max_bytes_(max_bytes) {}
+  // Buckets for the entries the budget can hold (at ~128 bytes each) are made up front, so a
+  // cache filling up never rehashes every node mid-stream.
+  explicit RecordCache(size_t max_bytes) : max_bytes_(max_bytes) {
+    map_.reserve(std::min<size_t>(max_bytes / (kEntryOverhead + 32), size_t{1} << 22));
+  }
 
   // nullptr when the key is not cached. A cached tombstone means "deleted".
   const Entry* find(std::string_view key) const;
