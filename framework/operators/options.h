@@ -73,6 +73,7 @@ struct WindowAggregateOptions {
   DurationMs idle_close_ms = 0;
   DurationMs retention_ms = 24 * 3600 * 1000;  // default: 24 h (must be >= size + grace)
   state::StoreBackend backend = state::StoreBackend::kRocksDB;
+  std::string store;  // default: "<step>-store"
 };
 
 // All 2^n combinations of `optional` on top of `required` (SQL CUBE).
@@ -84,12 +85,14 @@ struct CappedListOptions {
   std::string sub_key_field;  // default: none (one list per key); e.g. "action"
   size_t max_per_key = 200;   // default: 200 per key and sub-key
   state::StoreBackend backend = state::StoreBackend::kRocksDB;
+  std::string store;  // default: "<step>-store"
 };
 
 struct TableOptions {
   std::string name;
   std::string key_field;  // default: the record key
   state::StoreBackend backend = state::StoreBackend::kRocksDB;
+  std::string store;  // default: "<step>-store"
 };
 
 enum class JoinType : uint8_t { kInner, kLeft };
@@ -108,6 +111,7 @@ struct EmitOnChangeOptions {
   DurationMs min_interval_ms = 0;  // default: publish every change; else at most once per key
                                    // and field per interval (the latest value wins)
   state::StoreBackend backend = state::StoreBackend::kRocksDB;
+  std::string store;  // default: "<step>-store"
 };
 
 }  // namespace sluice::ops

@@ -3,9 +3,10 @@
 // type throws std::invalid_argument naming the step and the nearest valid fields.
 //
 // Names: a step's name is the one given, else "<input>.<operator>" (plus "-2", "-3" when the
-// same input has several steps of one operator). Stores are "<step>-store"; repartition topics
-// "<step>-repartition" (the runtime prefixes internal topics with the application id). No name
-// depends on a global counter, so adding a step renames nothing else.
+// same input has several steps of one operator). Stores are "<step>-store" unless the options
+// name one (`store`); repartition topics "<step>-repartition" (the runtime prefixes internal
+// topics with the application id). No name depends on a global counter, so adding a step
+// renames nothing else.
 #pragma once
 
 #include <map>

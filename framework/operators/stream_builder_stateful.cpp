@@ -172,7 +172,7 @@ KStream KStream::window_aggregate(const WindowAggregateOptions& o) const {
   }
 
   auto spec = std::make_shared<WindowAggregateSpec>();
-  spec->store = step + "-store";
+  spec->store = o.store.empty() ? step + "-store" : o.store;
   spec->size_ms = o.size_ms;
   spec->advance_ms = advance;
   spec->grace_ms = o.grace_ms;
@@ -258,7 +258,7 @@ KStream KStream::capped_list(const CappedListOptions& o) const {
   }
   KStream in = through_repartition_if_needed();
   auto spec = std::make_shared<CappedListSpec>();
-  spec->store = step + "-store";
+  spec->store = o.store.empty() ? step + "-store" : o.store;
   spec->cap = o.max_per_key;
   spec->schema = in.schema_;
   if (!o.sub_key_field.empty()) spec->sub_key = key_field(*in.schema_, o.sub_key_field, op, step);
@@ -281,7 +281,7 @@ KTable KStream::to_table(const TableOptions& o) const {
   constexpr std::string_view op = "to_table";
   KStream in = through_repartition_if_needed();
   auto spec = std::make_shared<TableSpec>();
-  spec->store = step + "-store";
+  spec->store = o.store.empty() ? step + "-store" : o.store;
   spec->schema = in.schema_;
   if (!o.key_field.empty()) spec->key_field = key_field(*in.schema_, o.key_field, op, step);
   Topology& t = builder_->topology();
@@ -348,7 +348,7 @@ KStream KStream::emit_on_change(const EmitOnChangeOptions& o) const {
   KStream in = through_repartition_if_needed();
   const serde::Schema& schema = *in.schema_;
   auto spec = std::make_shared<EmitOnChangeSpec>();
-  spec->store = step + "-store";
+  spec->store = o.store.empty() ? step + "-store" : o.store;
   spec->min_interval_ms = o.min_interval_ms;
   serde::Schema::Builder out(step);
   out.add("key", FieldType::kString)

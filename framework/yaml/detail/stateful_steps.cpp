@@ -1,0 +1,342 @@
+// The stateful operators: window_aggregate, capped_list, table, join, emit_on_change. Each may
+// name a store declared under `stores:` (`store:`), which no other step may take.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "yaml/detail/compiler.h"
+#include "yaml/detail/step_result.h"
+
+namespace sluice::yaml::detail {
+
+namespace {
+
+bool numeric(serde::FieldType t) {
+  return t == serde::FieldType::kInt64 || t == serde::FieldType::kDouble;
+}
+
+// A list of field paths, each checked against `schema` (and not a list).
+std::optional<std::vector<std::string>> field_list(Compiler& c, const serde::Schema& schema,
+                                                   const YAML::Node& n, std::string_view what) {
+  auto names = c.ctx().string_list(n, what);
+  if (!names) return std::nullopt;
+  bool ok = true;
+  for (const auto& f : *names) {
+    auto ref = c.field(schema, n, f, what);
+    if (ref && ref->type == serde::FieldType::kList) {
+      c.ctx().error(n, fmt::format("{}: field '{}' is a list; expected a single value", what, f));
+      ok = false;
+    }
+    ok &= ref.has_value();
+  }
+  if (!ok) return std::nullopt;
+  return names;
+}
+
+std::optional<ops::Aggregation> aggregation(Compiler& c, const serde::Schema& schema,
+                                            const YAML::Node& n) {
+  Context& ctx = c.ctx();
+  if (!ctx.check_keys(n, "aggregation", {"name", "fn", "field", "where"}, {"name", "fn"})) {
+    return std::nullopt;
+  }
+  ops::Aggregation a;
+  bool ok = n["name"] && n["fn"];
+  if (n["name"]) {
+    auto name = ctx.scalar(n["name"], "name");
+    ok &= name.has_value();
+    if (name) a.output = *name;
+  }
+  if (n["fn"]) {
+    static const std::vector<std::string> kFns = {"count", "sum", "min", "max", "avg", "last"};
+    auto fn = ctx.one_of(n["fn"], "fn", kFns);
+    ok &= fn.has_value();
+    if (fn) {
+      a.fn = static_cast<ops::AggFn>(std::find(kFns.begin(), kFns.end(), *fn) - kFns.begin());
+    }
+    if (fn && *fn != "count" && !n["field"]) {
+      ctx.error(n, fmt::format("aggregation '{}': missing required key 'field' ({} needs a "
+                               "numeric field)",
+                               a.output, *fn));
+      ok = false;
+    }
+  }
+  if (n["field"]) {
+    auto f = ctx.scalar(n["field"], "field");
+    ok &= f.has_value();
+    if (f) {
+      a.field = *f;
+      auto ref = c.field(schema, n["field"], *f, fmt::format("aggregation '{}'", a.output));
+      ok &= ref.has_value();
+      if (ref && !numeric(ref->type)) {
+        ctx.error(n["field"], fmt::format("aggregation '{}': type mismatch: {} needs a number but "
+                                          "field '{}' is {}",
+                                          a.output, n["fn"] ? n["fn"].Scalar() : "it", *f,
+                                          serde::field_type_name(ref->type)));
+        ok = false;
+      }
+    }
+  }
+  if (n["where"]) {
+    a.where = c.expression(schema, n["where"], "where", true);
+    ok &= a.where != nullptr;
+  }
+  if (!ok) return std::nullopt;
+  return a;
+}
+
+}  // namespace
+
+void compile_window_aggregate(Compiler& c, const StepInput& s) {
+  Context& ctx = c.ctx();
+  const YAML::Node& b = s.body;
+  if (!ctx.check_keys(b, "window_aggregate",
+                      {"size", "advance", "grace", "group_by", "grouping_sets", "cube",
+                       "aggregations", "emit", "idle_close", "retention", "store"},
+                      {"size", "aggregations"})) {
+    return register_result(c, s, std::nullopt);
+  }
+  const serde::Schema& schema = *s.input->schema();
+  ops::WindowAggregateOptions o;
+  o.name = s.name;
+  bool ok = b["size"] && b["aggregations"];
+  const auto dur = [&](const char* key, DurationMs& into) {
+    if (!b[key]) return;
+    auto d = ctx.duration(b[key], key);
+    ok &= d.has_value();
+    if (d) into = *d;
+  };
+  dur("size", o.size_ms);
+  dur("advance", o.advance_ms);
+  dur("grace", o.grace_ms);
+  dur("idle_close", o.idle_close_ms);
+  if (b["size"] && o.size_ms == 0) {
+    ctx.error(b["size"], "size: expected a positive duration but found 0");
+    ok = false;
+  }
+  if (b["group_by"]) {
+    auto g = field_list(c, schema, b["group_by"], "group_by");
+    ok &= g.has_value();
+    if (g) o.group_by = *g;
+  }
+  if (b["grouping_sets"] && b["cube"]) {
+    ctx.error(Context::key_node(b, "cube"), "cube: give either `cube` or `grouping_sets`");
+    ok = false;
+  } else if (b["grouping_sets"]) {
+    if (!b["grouping_sets"].IsSequence()) {
+      ctx.error(b["grouping_sets"], "grouping_sets: expected a list of field lists");
+      ok = false;
+    } else {
+      for (const auto& set : b["grouping_sets"]) {
+        if (set.IsSequence() && set.size() == 0) {
+          o.grouping_sets.emplace_back();
+          continue;
+        }
+        auto fields = field_list(c, schema, set, "grouping_sets");
+        ok &= fields.has_value();
+        if (fields) o.grouping_sets.push_back(*fields);
+      }
+    }
+  } else if (b["cube"]) {
+    const YAML::Node& cube = b["cube"];
+    if (ctx.check_keys(cube, "cube", {"required", "optional"}, {"optional"})) {
+      std::vector<std::string> required, optional;
+      if (cube["required"]) {
+        auto r = field_list(c, schema, cube["required"], "required");
+        ok &= r.has_value();
+        if (r) required = *r;
+      }
+      if (cube["optional"]) {
+        auto r = field_list(c, schema, cube["optional"], "optional");
+        ok &= r.has_value();
+        if (r) optional = *r;
+      } else {
+        ok = false;
+      }
+      o.grouping_sets = ops::cube(required, optional);
+      if (o.group_by.empty()) {
+        o.group_by = required;
+        o.group_by.insert(o.group_by.end(), optional.begin(), optional.end());
+      }
+    } else {
+      ok = false;
+    }
+  }
+  if (b["aggregations"]) {
+    if (!b["aggregations"].IsSequence() || b["aggregations"].size() == 0) {
+      ctx.error(b["aggregations"], "aggregations: expected a list of {name, fn, field, where}");
+      ok = false;
+    } else {
+      for (const auto& a : b["aggregations"]) {
+        auto agg = aggregation(c, schema, a);
+        ok &= agg.has_value();
+        if (agg) o.aggregations.push_back(std::move(*agg));
+      }
+    }
+  }
+  if (b["emit"]) {
+    auto e = ctx.one_of(b["emit"], "emit", {"final", "update"});
+    ok &= e.has_value();
+    if (e) o.emit = *e == "final" ? ops::EmitMode::kFinal : ops::EmitMode::kOnUpdate;
+  }
+  std::optional<DurationMs> retention;
+  if (b["retention"]) {
+    retention = ctx.duration(b["retention"], "retention");
+    ok &= retention.has_value();
+  }
+  const std::string step = s.name.empty() ? s.input->name() + ".window_aggregate" : s.name;
+  if (StoreDecl* d = c.take_store(b, step, state::StoreKind::kWindow)) {
+    o.store = d->name;
+    o.backend = d->backend;
+    if (d->retention && retention) {
+      ctx.error(Context::key_node(b, "retention"),
+                fmt::format("retention: given here and on store '{}'; give it once", d->name));
+      ok = false;
+    }
+    if (d->retention) retention = d->retention;
+  } else if (b["store"]) {
+    ok = false;
+  }
+  if (retention) o.retention_ms = *retention;
+  if (!ok) return register_result(c, s, std::nullopt);
+  register_result(c, s, c.dsl(s.op_key, [&] { return s.input->window_aggregate(o); }));
+}
+
+void compile_capped_list(Compiler& c, const StepInput& s) {
+  Context& ctx = c.ctx();
+  const YAML::Node& b = s.body;
+  if (!ctx.check_keys(b, "capped_list", {"sub_key", "max", "store"})) {
+    return register_result(c, s, std::nullopt);
+  }
+  ops::CappedListOptions o;
+  o.name = s.name;
+  bool ok = true;
+  if (b["sub_key"]) {
+    auto f = field_list(c, *s.input->schema(), b["sub_key"], "sub_key");
+    ok &= f.has_value();
+    if (f && f->size() != 1) {
+      ctx.error(b["sub_key"], "sub_key: expected one field");
+      ok = false;
+    }
+    if (f && f->size() == 1) o.sub_key_field = f->front();
+  }
+  if (b["max"]) {
+    auto m = ctx.integer(b["max"], "max", 1, int64_t{1} << 30);
+    ok &= m.has_value();
+    if (m) o.max_per_key = static_cast<size_t>(*m);
+  }
+  const std::string step = s.name.empty() ? s.input->name() + ".capped_list" : s.name;
+  if (StoreDecl* d = c.take_store(b, step, state::StoreKind::kKeyValue)) {
+    o.store = d->name;
+    o.backend = d->backend;
+  } else if (b["store"]) {
+    ok = false;
+  }
+  if (!ok) return register_result(c, s, std::nullopt);
+  register_result(c, s, c.dsl(s.op_key, [&] { return s.input->capped_list(o); }));
+}
+
+void compile_table(Compiler& c, const StepInput& s) {
+  Context& ctx = c.ctx();
+  const YAML::Node& b = s.body;
+  ops::TableOptions o;
+  o.name = s.name;
+  bool ok = true;
+  if (!b.IsNull()) {
+    if (!ctx.check_keys(b, "table", {"key", "store"})) return register_result(c, s, std::nullopt);
+    if (b["key"]) {
+      auto f = field_list(c, *s.input->schema(), b["key"], "key");
+      ok &= f.has_value() && f->size() == 1;
+      if (f && f->size() != 1) ctx.error(b["key"], "key: expected one field");
+      if (f && f->size() == 1) o.key_field = f->front();
+    }
+    const std::string step = s.name.empty() ? s.input->name() + ".to_table" : s.name;
+    if (StoreDecl* d = c.take_store(b, step, state::StoreKind::kKeyValue)) {
+      o.store = d->name;
+      o.backend = d->backend;
+    } else if (b["store"]) {
+      ok = false;
+    }
+  }
+  if (!ok) return register_result(c, s, std::nullopt);
+  auto t = c.dsl(s.op_key, [&] { return s.input->to_table(o); });
+  if (!t) return register_result(c, s, std::nullopt);
+  const std::string name = s.name.empty() ? t->name() : s.name;
+  register_result(c, s, t->to_stream());
+  c.set_table(name, *t);
+}
+
+void compile_join(Compiler& c, const StepInput& s) {
+  Context& ctx = c.ctx();
+  const YAML::Node& b = s.body;
+  if (!ctx.check_keys(b, "join", {"table", "type", "prefix"}, {"table"}) || !b["table"]) {
+    return register_result(c, s, std::nullopt);
+  }
+  ops::JoinOptions o;
+  o.name = s.name;
+  bool ok = true;
+  const ops::KTable* table = c.table(b["table"], "table");
+  ok &= table != nullptr;
+  if (b["type"]) {
+    auto t = ctx.one_of(b["type"], "type", {"inner", "left"});
+    ok &= t.has_value();
+    if (t) o.type = *t == "left" ? ops::JoinType::kLeft : ops::JoinType::kInner;
+  }
+  if (b["prefix"]) {
+    auto p = ctx.scalar(b["prefix"], "prefix");
+    ok &= p.has_value();
+    if (p) o.table_prefix = *p;
+  }
+  if (!ok) return register_result(c, s, std::nullopt);
+  register_result(c, s, c.dsl(s.op_key, [&] { return s.input->join(*table, o); }));
+}
+
+void compile_emit_on_change(Compiler& c, const StepInput& s) {
+  Context& ctx = c.ctx();
+  const YAML::Node& b = s.body;
+  ops::EmitOnChangeOptions o;
+  o.name = s.name;
+  bool ok = true;
+  if (!b.IsNull()) {
+    if (!ctx.check_keys(b, "emit_on_change", {"fields", "carry", "min_interval", "store"})) {
+      return register_result(c, s, std::nullopt);
+    }
+    const serde::Schema& schema = *s.input->schema();
+    if (b["fields"]) {
+      auto f = field_list(c, schema, b["fields"], "fields");
+      ok &= f.has_value();
+      if (f) {
+        for (const auto& path : *f) {
+          const auto& def = schema.field(*schema.find(path));
+          if (!numeric(def.type)) {
+            ctx.error(b["fields"], fmt::format("fields: type mismatch: field '{}' is {}; only "
+                                               "numbers can be watched for changes",
+                                               path, serde::field_type_name(def.type)));
+            ok = false;
+          }
+        }
+        o.fields = *f;
+      }
+    }
+    if (b["carry"]) {
+      auto f = field_list(c, schema, b["carry"], "carry");
+      ok &= f.has_value();
+      if (f) o.carry = *f;
+    }
+    if (b["min_interval"]) {
+      auto d = ctx.duration(b["min_interval"], "min_interval");
+      ok &= d.has_value();
+      if (d) o.min_interval_ms = *d;
+    }
+    const std::string step = s.name.empty() ? s.input->name() + ".emit_on_change" : s.name;
+    if (StoreDecl* d = c.take_store(b, step, state::StoreKind::kKeyValue)) {
+      o.store = d->name;
+      o.backend = d->backend;
+    } else if (b["store"]) {
+      ok = false;
+    }
+  }
+  if (!ok) return register_result(c, s, std::nullopt);
+  register_result(c, s, c.dsl(s.op_key, [&] { return s.input->emit_on_change(o); }));
+}
+
+}  // namespace sluice::yaml::detail
