@@ -60,7 +60,14 @@ TopologyFile load_topology_string(const std::string& text, const std::string& fi
   detail::compile_steps(c, root["steps"]);
   detail::compile_sinks(c, root["sinks"]);
 
-  if (!ctx.diagnostics().empty()) throw config::ConfigError(ctx.diagnostics());
+  if (!ctx.diagnostics().empty()) {
+    // In file order, as a person fixes them.
+    auto diags = ctx.diagnostics();
+    std::stable_sort(diags.begin(), diags.end(), [](const auto& a, const auto& b) {
+      return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
+    });
+    throw config::ConfigError(std::move(diags));
+  }
   TopologyFile out = std::move(c.out());
   try {
     out.topology = c.builder().build();

@@ -110,13 +110,20 @@ void compile_source(Compiler& c, const YAML::Node& src) {
     }
   }
   const YAML::Node at = src["name"] ? src["name"] : (src["topic"] ? src["topic"] : src);
-  if (!c.define(o.name, at) || !ok) {
+  if (!c.define(o.name, at) || !schema || o.topics.empty()) {
     c.set_stream(o.name, std::nullopt);
     return;
   }
+  if (!ok) {
+    // The file already fails; a stream without the bad settings lets the steps reading it be
+    // checked too, so one run reports their problems as well.
+    o.key_field.clear();
+    o.timestamp_field.clear();
+    o.required_fields.clear();
+  }
   auto s = c.dsl(src, [&] { return c.builder().stream(o); });
   c.set_stream(o.name, s);
-  if (s) c.out().sources.push_back({o.name, o.topics, o.message_type});
+  if (s && ok) c.out().sources.push_back({o.name, o.topics, o.message_type});
 }
 
 void compile_sink(Compiler& c, const YAML::Node& sink) {
