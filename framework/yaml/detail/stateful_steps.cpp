@@ -84,6 +84,31 @@ std::optional<ops::Aggregation> aggregation(Compiler& c, const serde::Schema& sc
   return a;
 }
 
+// What a node's records are keyed by, for the co-partitioning check: "<message>.<field>" for a
+// source keyed by a value field, "the Kafka key of <topic>" for one keyed by the Kafka key,
+// "" (trusted) after a re-key, "<node>'s group key" after an aggregation. Unlike the DSL's own
+// check it names the message type, so Order.id and Product.id are not taken for the same key.
+std::string key_origin(const Topology& t, const std::string& name, int depth = 0) {
+  const Topology::Node* n = t.node(name);
+  if (n == nullptr || depth > 256) return "?";
+  if (n->type == NodeType::kSource) {
+    const SourceSpec& src = *n->source;
+    if (src.internal) return "";  // a repartition topic: written after a re-key
+    if (src.key_slot) return src.schema->name() + "." + src.schema->field(*src.key_slot).path;
+    return "the Kafka key of '" + src.topics.front() + "'";
+  }
+  if (n->op == "rekey") return "";
+  if (n->op == "window_aggregate") return "the group key of '" + n->name + "'";
+  if (n->op == "to_table" && n->detail.rfind("key_field ", 0) == 0 && !n->parents.empty()) {
+    const Topology::Node* p = t.node(n->parents.front());
+    const std::string schema =
+        p && p->type == NodeType::kSource ? p->source->schema->name() + "." : "";
+    return schema + n->detail.substr(10);
+  }
+  if (n->parents.empty()) return "?";
+  return key_origin(t, n->parents.front(), depth + 1);
+}
+
 }  // namespace
 
 void compile_window_aggregate(Compiler& c, const StepInput& s) {
@@ -287,6 +312,17 @@ void compile_join(Compiler& c, const StepInput& s) {
     if (p) o.table_prefix = *p;
   }
   if (!ok) return register_result(c, s, std::nullopt);
+  const Topology& t = c.builder().topology();
+  const std::string stream_key = key_origin(t, s.input->name());
+  const std::string table_key = key_origin(t, table->name());
+  if (!stream_key.empty() && stream_key != table_key) {
+    ctx.error(b["table"],
+              fmt::format("join: stream '{}' and table '{}' are not co-partitioned: the stream is "
+                          "keyed by {} and the table by {}; add a `rekey` step on the stream by "
+                          "the field holding the table's key",
+                          s.input->name(), table->name(), stream_key, table_key));
+    return register_result(c, s, std::nullopt);
+  }
   register_result(c, s, c.dsl(s.op_key, [&] { return s.input->join(*table, o); }));
 }
 
