@@ -29,7 +29,7 @@ TEST(EventCounterYaml, CountsEventsPerUrlTypeAndHourLikeTheBruteForce) {
   for (int i = 0; i < 6000; ++i) {
     Event e;
     e.ts = kT0 + i * 2'000 + pick(600'001) - 300'000;  // ±5 min out of order
-    if (pick(100) < 4) e.ts -= kHour + pick(kHour);   // late
+    if (pick(100) < 4) e.ts -= kHour + pick(kHour);    // late
     e.uuid = "u" + std::to_string(i);
     e.url = urls[pick(4)];
     e.type = pick(2) ? "CLICK" : "VIEW";

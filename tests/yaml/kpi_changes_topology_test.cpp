@@ -200,9 +200,9 @@ TEST(KpiChangesYaml, PublishesEachCampaignKpiAtMostOncePerIntervalAndEndsOnTheLa
   };
   const auto events = generate(6000, 22);
   for (size_t i = 0; i < events.size(); ++i) {
-    ASSERT_TRUE(driver.pipe("ad_events", events[i].campaign, to_json(events[i]),
-                            Timestamp(events[i].ts))
-                    .ok());
+    ASSERT_TRUE(
+        driver.pipe("ad_events", events[i].campaign, to_json(events[i]), Timestamp(events[i].ts))
+            .ok());
     model.add(events[i]);
     take();
     if (i % 20 == 19) {

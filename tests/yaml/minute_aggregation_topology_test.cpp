@@ -108,7 +108,8 @@ void expect_output(const testing::TestRecord& r, const Model& m) {
   EXPECT_EQ(r.timestamp.ms(), start + kSize - 1);
 }
 
-TEST(MinuteAggregationYaml, PublishesEachClosedBucketOnceWithTheBruteForceCubeAndKeepsItInTheStore) {
+TEST(MinuteAggregationYaml,
+     PublishesEachClosedBucketOnceWithTheBruteForceCubeAndKeepsItInTheStore) {
   const TopologyFile file =
       load("minute_aggregation.yaml", {{"MINUTE_IDLE_CLOSE", "30s"}, {"USER_TAGS_TOPIC", "tags"}});
   testing::TopologyTestDriver driver(file.topology);

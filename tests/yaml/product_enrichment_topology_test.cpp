@@ -20,8 +20,9 @@ struct Product {
   std::string id, name, category;
   double price = 0;
   json to_json() const {
-    return {{"id", id},         {"name", name},     {"description", "d"},
-            {"category", category}, {"price", price}, {"image", "https://oreil.ly/x"}};
+    return {{"id", id},           {"name", name},
+            {"description", "d"}, {"category", category},
+            {"price", price},     {"image", "https://oreil.ly/x"}};
   }
 };
 
@@ -88,19 +89,21 @@ TEST(ProductEnrichmentYaml, EnrichesEveryItemWithTheProductLiveAtThatMomentOrLea
     for (int k = 0, n = static_cast<int>(pick(4)); k < n; ++k) {
       Item it{std::to_string(pick(30)), 1 + pick(5), std::nullopt};
       json ji = {{"productId", it.product_id}, {"quantity", it.quantity}};
-      if (pick(10) != 0) it.price = static_cast<double>(pick(40'000)) / 100, ji["price"] = *it.price;
+      if (pick(10) != 0)
+        it.price = static_cast<double>(pick(40'000)) / 100, ji["price"] = *it.price;
       items.push_back(ji);
       o.items.push_back(it);
     }
     const std::string created = created_at(ts, static_cast<int>(pick(1000)));
-    const json order = {{"id", o.id},        {"createdAt", created}, {"userId", o.user},
-                        {"status", "PLACED_ORDER"}, {"price", 1040}, {"items", items}};
+    const json order = {{"id", o.id},       {"createdAt", created},
+                        {"userId", o.user}, {"status", "PLACED_ORDER"},
+                        {"price", 1040},    {"items", items}};
     ASSERT_TRUE(driver.pipe("orders", o.id, order.dump(), Timestamp(kT0)).ok());
     for (const Item& it : o.items) {
       auto found = live.find(it.product_id);
       if (found == live.end()) (deleted_once[it.product_id] ? after_delete : before_create)++;
-      expected.push_back({o, it, created,
-                          found == live.end() ? std::nullopt : std::optional(found->second)});
+      expected.push_back(
+          {o, it, created, found == live.end() ? std::nullopt : std::optional(found->second)});
     }
   }
   EXPECT_GT(before_create, 20u);

@@ -45,14 +45,15 @@ TEST(ProfileCappingYaml, StoreAnswersTimeRangeQueriesWithTheNewestTagsPerActionL
     Tag t{kT0 + (static_cast<int64_t>(i) * 7919 % kEvents) * 10, i,
           "cookie-" + std::to_string(pick(40)), pick(3) == 0 ? "BUY" : "VIEW",
           "p" + std::to_string(i)};
-    const json j = {{"time", format_iso8601(Timestamp(t.ts))},
-                    {"cookie", t.cookie},
-                    {"country", "PL"},
-                    {"device", "MOBILE"},
-                    {"action", t.action},
-                    {"origin", "o"},
-                    {"product_info",
-                     {{"product_id", t.id}, {"brand_id", "b"}, {"category_id", "c"}, {"price", i}}}};
+    const json j = {
+        {"time", format_iso8601(Timestamp(t.ts))},
+        {"cookie", t.cookie},
+        {"country", "PL"},
+        {"device", "MOBILE"},
+        {"action", t.action},
+        {"origin", "o"},
+        {"product_info",
+         {{"product_id", t.id}, {"brand_id", "b"}, {"category_id", "c"}, {"price", i}}}};
     ASSERT_TRUE(driver.pipe("user_tags", t.cookie, j.dump(), Timestamp(t.ts)).ok());
     all[{t.cookie, t.action}].push_back(t);
   }

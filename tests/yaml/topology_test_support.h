@@ -22,8 +22,8 @@ namespace sluice::yaml::test {
 using nlohmann::json;
 
 inline std::string topology_path(const std::string& name) {
-  return (std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() /
-          "topologies" / name)
+  return (std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "topologies" /
+          name)
       .string();
 }
 
