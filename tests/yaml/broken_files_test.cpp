@@ -76,6 +76,11 @@ const Case kCases[] = {
     // "tags-" is 5 characters: the reference starts at column 12 + 5.
     {"unset_variable.yaml", 3, 17, {"'SLUICE_TEST_UNSET_TOPIC' is not set", ":-default"}},
     {"invalid_yaml.yaml", 4, 6, {"invalid YAML"}},
+    {"sink_message_mismatch.yaml",
+     12,
+     19,
+     {"type mismatch: field 'quantity' is double in stream totals but int in "
+      "sluice.shop.EnrichedOrderItem"}},
 };
 
 class BrokenFile : public ::testing::TestWithParam<Case> {};

@@ -126,9 +126,51 @@ void compile_source(Compiler& c, const YAML::Node& src) {
   if (s && ok) c.out().sources.push_back({o.name, o.topics, o.message_type});
 }
 
+// A sink's `message_type`: the records written must read as that message, so every field of
+// the stream must be a field of the message with the same type (message fields the stream
+// lacks are absent, which protobuf allows).
+bool conforms(Compiler& c, const YAML::Node& sink, const serde::Schema& stream,
+              serde::Format format) {
+  Context& ctx = c.ctx();
+  const YAML::Node& at = sink["message_type"];
+  auto type = ctx.scalar(at, "message_type");
+  if (!type) return false;
+  auto r = serde::Schema::from_message_name(*type);
+  if (!r.ok()) {
+    ctx.error(at, fmt::format("message_type: unknown protobuf message '{}'", *type));
+    return false;
+  }
+  if (format != serde::Format::kJson) {
+    ctx.error(at,
+              "message_type: only JSON sinks can be checked against a message type; a "
+              "protobuf sink writes the stream's own schema");
+    return false;
+  }
+  const serde::Schema& message = **r;
+  bool ok = true;
+  for (const auto& f : stream.fields()) {
+    auto slot = message.find(f.path);
+    if (!slot) {
+      std::string msg = fmt::format("message_type: field '{}' of stream {} is not a field of {}",
+                                    f.path, stream.name(), *type);
+      const auto near = message.nearest(f.path);
+      if (!near.empty()) msg += "; nearest valid fields: " + quoted_list(near);
+      ctx.error(at, std::move(msg));
+      ok = false;
+    } else if (message.field(*slot).type != f.type) {
+      ctx.error(at, fmt::format("message_type: type mismatch: field '{}' is {} in stream {} but "
+                                "{} in {}",
+                                f.path, serde::field_type_name(f.type), stream.name(),
+                                serde::field_type_name(message.field(*slot).type), *type));
+      ok = false;
+    }
+  }
+  return ok;
+}
+
 void compile_sink(Compiler& c, const YAML::Node& sink) {
   Context& ctx = c.ctx();
-  if (!ctx.check_keys(sink, "sink", {"name", "from", "topic", "format", "key"},
+  if (!ctx.check_keys(sink, "sink", {"name", "from", "topic", "format", "key", "message_type"},
                       {"from", "topic"})) {
     return;
   }
@@ -153,6 +195,7 @@ void compile_sink(Compiler& c, const YAML::Node& sink) {
   if (!o.name.empty()) ok &= c.define(o.name, sink["name"]);
   std::optional<ops::KStream> stream;
   if (in) stream = *in;
+  if (stream && sink["message_type"]) ok &= conforms(c, sink, *stream->schema(), o.format);
   if (stream && sink["key"]) {
     auto keys = ctx.string_list(sink["key"], "key");
     ok &= keys.has_value();
