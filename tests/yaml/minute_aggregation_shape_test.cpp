@@ -22,6 +22,11 @@ TEST(MinuteAggregationYaml, DescribesExactlyLikeTheCppBuiltTopology) {
     EXPECT_EQ(yaml.topology.stores()[0].backend, cpp.stores()[0].backend);
     EXPECT_EQ(yaml.topology.stores()[0].retention_ms, cpp.stores()[0].retention_ms);
   }
+  // Without an output topic (the engine benchmark): no sink on either side.
+  const Topology cpp = cli::build_minute_aggregation({.input_topic = "user_tags"});
+  const TopologyFile yaml = load("minute_aggregation.yaml", {{"MINUTE_OUTPUT_ENABLED", "false"}});
+  EXPECT_EQ(yaml.topology.describe(), cpp.describe());
+  EXPECT_TRUE(yaml.sinks.empty());
 }
 
 }  // namespace

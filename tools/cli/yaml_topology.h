@@ -11,10 +11,9 @@
 namespace sluice::cli {
 
 // Loads `path` with USER_TAGS_TOPIC = options.input_topic, MINUTE_IDLE_CLOSE =
-// options.idle_close_ms and, when set, MINUTE_OUTPUT_TOPIC = options.output_topic; other
-// variables come from the environment. The YAML file always has its sink (default topic
-// "aggregates_minute"): compare it with the C++ build given an output topic too.
-// Throws config::ConfigError (every problem of the file).
+// options.idle_close_ms and MINUTE_OUTPUT_TOPIC = options.output_topic, or, without an output
+// topic, MINUTE_OUTPUT_ENABLED = false (no sink, as the C++ build); other variables come from
+// the environment. Throws config::ConfigError (every problem of the file).
 Topology build_minute_aggregation_from_yaml(const std::string& path,
                                             const MinuteAggregationOptions& options);
 

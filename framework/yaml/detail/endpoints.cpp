@@ -170,12 +170,19 @@ bool conforms(Compiler& c, const YAML::Node& sink, const serde::Schema& stream,
 
 void compile_sink(Compiler& c, const YAML::Node& sink) {
   Context& ctx = c.ctx();
-  if (!ctx.check_keys(sink, "sink", {"name", "from", "topic", "format", "key", "message_type"},
+  if (!ctx.check_keys(sink, "sink",
+                      {"name", "from", "topic", "format", "key", "message_type", "enabled"},
                       {"from", "topic"})) {
     return;
   }
   ops::SinkOptions o;
   bool ok = true;
+  bool enabled = true;
+  if (sink["enabled"]) {
+    auto e = ctx.boolean(sink["enabled"], "enabled");
+    ok &= e.has_value();
+    enabled = e.value_or(true);
+  }
   if (auto f = format_of(ctx, sink))
     o.format = *f;
   else
@@ -209,7 +216,7 @@ void compile_sink(Compiler& c, const YAML::Node& sink) {
       }
     }
   }
-  if (!ok || !stream) return;
+  if (!ok || !stream || !enabled) return;
   if (c.dsl(sink, [&] {
         stream->to(o);
         return true;
