@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,9 @@ const Case kCases[] = {
       "sluice.shop.EnrichedOrderItem"}},
 };
 
+// Readable test parameters in ctest's output.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.file; }
+
 class BrokenFile : public ::testing::TestWithParam<Case> {};
 
 TEST_P(BrokenFile, ReportsTheProblemAtItsLineAndColumn) {
@@ -158,6 +162,33 @@ steps:
   ASSERT_EQ(f.stores.size(), 1u);
   EXPECT_EQ(f.stores[0].name, "recent-store");
   EXPECT_EQ(f.stores[0].step, "recent");
+}
+
+}  // namespace
+}  // namespace sluice::yaml
+
+namespace sluice::yaml {
+namespace {
+
+TEST(TopologyFile, PointsAtTheScalarWhenInterpolationMovedTheExpressionsColumns) {
+  const std::string text =
+      "sources:\n"
+      "  - {name: tags, topic: t, message_type: sluice.allezon.UserTag}\n"
+      "steps:\n"
+      "  - name: pricey\n"
+      "    from: tags\n"
+      "    filter: \"product_info.price > ${MIN_PRICE:-pric}\"\n";
+  try {
+    load_topology_string(text, "inline.yaml", no_env);
+    FAIL() << "loaded a filter on an unknown field";
+  } catch (const config::ConfigError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    const auto& d = e.diagnostics()[0];
+    EXPECT_EQ(d.where.line, 6);
+    EXPECT_EQ(d.where.column, 13);
+    EXPECT_NE(d.message.find("unknown field 'pric'"), std::string::npos) << d.message;
+    EXPECT_NE(d.message.find("column 22 of the interpolated text"), std::string::npos) << d.message;
+  }
 }
 
 }  // namespace

@@ -96,13 +96,21 @@ ops::ExprPtr Compiler::expression(const serde::Schema& schema, const YAML::Node&
   auto text = ctx_.scalar(at, what);
   if (!text) return nullptr;
   const int q = quote_offset(at);
+  // After interpolation the text's columns are not the file's: point at the scalar instead.
+  const bool exact = at.Scalar() == *text;
+  auto place = [&](int line, int col, std::string msg) {
+    if (exact) {
+      ctx_.error_at(at, line - 1, line > 1 ? col - 1 : col - 1 + q, std::move(msg));
+    } else {
+      ctx_.error(at, fmt::format("{} (column {} of the interpolated text)", msg, col));
+    }
+  };
   auto parsed = ops::parse_expression(*text);
   if (!parsed.ok()) {
     int line = 1, col = 1;
     std::string rest;
     split_position(parsed.status().message(), line, col, rest);
-    ctx_.error_at(at, line - 1, line > 1 ? col - 1 : col - 1 + q,
-                  fmt::format("{}: bad expression `{}`: {}", what, *text, rest));
+    place(line, col, fmt::format("{}: bad expression `{}`: {}", what, *text, rest));
     return nullptr;
   }
   // Unknown fields first, each at its own column, all of them.
@@ -117,7 +125,7 @@ ops::ExprPtr Compiler::expression(const serde::Schema& schema, const YAML::Node&
     if (!near.empty()) msg += "; nearest valid fields: " + quoted_list(near);
     const int line = f->line > 0 ? f->line : 1;
     const int col = f->column > 0 ? f->column : 1;
-    ctx_.error_at(at, line - 1, line > 1 ? col - 1 : col - 1 + q, std::move(msg));
+    place(line, col, std::move(msg));
   }
   if (!ok) return nullptr;
   auto compiled = ops::CompiledExpr::compile(*parsed, schema);
