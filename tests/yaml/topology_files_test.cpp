@@ -30,7 +30,7 @@ TEST(TopologyFiles, EveryShippedTopologyValidates) {
       ADD_FAILURE() << e.what();
     }
   }
-  EXPECT_EQ(n, 5u);
+  EXPECT_GE(n, 5u);  // the five shipped with the language
 }
 
 }  // namespace
