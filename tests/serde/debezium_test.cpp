@@ -69,7 +69,7 @@ TEST_F(Debezium, RejectsIncompleteOrUnknownEvents) {
       {R"({"op":"x","after":{"id":"1"}})", Status::Code::kInvalidRecord},   // unknown op
       {R"({"op":1,"after":{"id":"1"}})", Status::Code::kTypeMismatch},      // op not a string
       {R"({"op":"c","after":"{\"id\":1}"})", Status::Code::kTypeMismatch},  // after not an object
-      {R"({"op":"c","after":{"id":1}})", Status::Code::kTypeMismatch},      // image field type
+      {R"({"op":"c","after":{"id":true}})", Status::Code::kTypeMismatch},   // image field type
       {R"({"op":"c","after":{"name":"no id"}})", Status::Code::kMissingField},  // required
       {R"({"op":"d","before":{"name":"no id"}})", Status::Code::kMissingField},
       {R"({"op":"c","after":{"id":"1"}} trailing)", Status::Code::kInvalidRecord},

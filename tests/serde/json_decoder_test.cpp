@@ -168,29 +168,45 @@ void expect_errors(ValueSerde& serde, std::initializer_list<BadCase> cases) {
   }
 }
 
+TEST(JsonSerde, NumberIntoAStringFieldKeepsItsLiteralText) {
+  // Seed 002: Debezium writes product ids as numbers, order items as strings; both must decode
+  // to the same key text.
+  auto s = tag_schema();
+  auto serde = make_value_serde(s);
+  for (const std::string literal : {"416", "-7", "1.50", "1e3", "18446744073709551616"}) {
+    Row row;
+    const std::string json = R"({"cookie":)" + literal + R"( ,"country":"PL"})";
+    const Status st = serde->deserialize(json, row);
+    ASSERT_TRUE(st.ok()) << json << ": " << st.to_string();
+    EXPECT_EQ(row.get_string(slot(s, "cookie")), literal) << json;
+    EXPECT_EQ(row.get_string(slot(s, "country")), "PL") << json;
+  }
+}
+
 TEST(JsonSerde, ReportsWrongTypesAsTypeMismatchNamingTheField) {
   auto s = tag_schema();
   auto serde = make_value_serde(s);
-  expect_errors(*serde,
-                {
-                    {R"({"cookie":7})", Status::Code::kTypeMismatch, "'cookie': expected a string"},
-                    {R"({"product_info":{"price":1.5}})", Status::Code::kTypeMismatch,
-                     "'product_info.price': expected an integer, got a number"},
-                    {R"({"product_info":{"price":"abc"}})", Status::Code::kTypeMismatch,
-                     "product_info.price"},
-                    {R"({"product_info":{"price":1e400}})", Status::Code::kInvalidRecord,
-                     "product_info.price"},
-                    {R"({"product_info":{"price":18446744073709551616}})",
-                     Status::Code::kTypeMismatch, "product_info.price"},
-                    {R"({"action":"STEAL"})", Status::Code::kTypeMismatch,
-                     "'action': unknown enum value 'STEAL'"},
-                    {R"({"action":9})", Status::Code::kTypeMismatch, "unknown enum value '9'"},
-                    {R"({"action":true})", Status::Code::kTypeMismatch, "an enum name or number"},
-                    {R"({"product_info":"p"})", Status::Code::kTypeMismatch,
-                     "'product_info': expected an object, got a string"},
-                    {R"({"cookie":{"a":1}})", Status::Code::kTypeMismatch, "got an object"},
-                    {R"({"cookie":["a"]})", Status::Code::kTypeMismatch, "got an array"},
-                });
+  expect_errors(
+      *serde,
+      {
+          {R"({"cookie":true})", Status::Code::kTypeMismatch, "'cookie': expected a string"},
+          {R"({"product_info":{"price":1.5}})", Status::Code::kTypeMismatch,
+           "'product_info.price': expected an integer, got a number"},
+          {R"({"product_info":{"price":"abc"}})", Status::Code::kTypeMismatch,
+           "product_info.price"},
+          {R"({"product_info":{"price":1e400}})", Status::Code::kInvalidRecord,
+           "product_info.price"},
+          {R"({"product_info":{"price":18446744073709551616}})", Status::Code::kTypeMismatch,
+           "product_info.price"},
+          {R"({"action":"STEAL"})", Status::Code::kTypeMismatch,
+           "'action': unknown enum value 'STEAL'"},
+          {R"({"action":9})", Status::Code::kTypeMismatch, "unknown enum value '9'"},
+          {R"({"action":true})", Status::Code::kTypeMismatch, "an enum name or number"},
+          {R"({"product_info":"p"})", Status::Code::kTypeMismatch,
+           "'product_info': expected an object, got a string"},
+          {R"({"cookie":{"a":1}})", Status::Code::kTypeMismatch, "got an object"},
+          {R"({"cookie":["a"]})", Status::Code::kTypeMismatch, "got an array"},
+      });
   auto all = make_value_serde(Schema::from_descriptor(testing::test_message("AllTypes")));
   expect_errors(
       *all,

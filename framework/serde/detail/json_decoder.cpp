@@ -194,8 +194,21 @@ class Walker {
   // What fast_scalar declined: the other accepted forms, and the errors.
   Status scalar(const PlanEntry& e, od::value& v, Row& row, uint32_t slot) {
     switch (e.kind) {
-      case Kind::kString:
+      case Kind::kString: {
+        // Ids are numbers in one system and strings in the next (seed 002: Debezium's product
+        // id 1 vs an order item's "21"); a number keeps its literal text, so both join.
+        od::json_type t;
+        if (v.type().get(t) == SUCCESS && t == od::json_type::number) {
+          std::string_view token = v.raw_json_token();
+          while (!token.empty() && (token.back() == ' ' || token.back() == '\n' ||
+                                    token.back() == '\r' || token.back() == '\t')) {
+            token.remove_suffix(1);
+          }
+          row.set_string(slot, token);
+          return Status::Ok();
+        }
         return other(e, v, "a string");
+      }
       case Kind::kBool:
         return other(e, v, "a boolean");
       case Kind::kEnum:
