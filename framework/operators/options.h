@@ -73,6 +73,9 @@ struct WindowAggregateOptions {
   DurationMs idle_close_ms = 0;
   DurationMs retention_ms = 24 * 3600 * 1000;  // default: 24 h (must be >= size + grace)
   state::StoreBackend backend = state::StoreBackend::kRocksDB;
+  // Memory the open windows' cells may take in the operator (its write-back buffer) before they
+  // spill into the store; results do not depend on it. Default: 256 MiB per task.
+  size_t max_open_bytes = size_t{256} << 20;
 };
 
 // All 2^n combinations of `optional` on top of `required` (SQL CUBE).
