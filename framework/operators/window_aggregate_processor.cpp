@@ -289,12 +289,7 @@ Status WindowAggregateProcessor::write_cells(OpenWindow& w, uint8_t only) {
   // In the store's key order (state/window_key.h: key length, then bytes; one window start):
   // RocksDB's memtable then inserts each key next to the previous one instead of searching
   // its skip list from the top.
-  std::sort(order_.begin(), order_.end(), [&](uint32_t a, uint32_t b) {
-    const detail::WindowCells::Cell& x = w.cells.cell(a);
-    const detail::WindowCells::Cell& y = w.cells.cell(b);
-    if (x.key_size != y.key_size) return x.key_size < y.key_size;
-    return std::memcmp(x.acc + acc_size, y.acc + acc_size, x.key_size) < 0;
-  });
+  w.cells.sort_by_key(order_);
   for (uint32_t i : order_) {
     detail::WindowCells::Cell& c = w.cells.cell(i);
     SLUICE_RETURN_IF_ERROR(batch_add(c.key(acc_size), w.start, {c.acc, acc_size}));

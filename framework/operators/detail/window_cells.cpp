@@ -1,5 +1,6 @@
 #include "operators/detail/window_cells.h"
 
+#include <algorithm>
 #include <cstring>
 #include <functional>
 
@@ -89,6 +90,59 @@ WindowCells::Cell& WindowCells::insert(std::string_view key, uint64_t h, std::st
   while (slots_[i].index != 0) i = (i + 1) & mask;
   slots_[i] = Slot{static_cast<uint32_t>(h >> 32), static_cast<uint32_t>(cells_.size())};
   return cells_.back();
+}
+
+namespace {
+
+// Bytes [off, off + 8) of a key of `size` bytes as a big-endian number, zeros past the end:
+// comparing two such numbers orders the bytes as memcmp does.
+uint64_t load_be(const char* key, size_t size, size_t off) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8; ++i) {
+    v <<= 8;
+    if (off + i < size) v |= static_cast<unsigned char>(key[off + i]);
+  }
+  return v;
+}
+
+}  // namespace
+
+void WindowCells::sort_by_key(std::vector<uint32_t>& order) const {
+  // Group keys share long prefixes ("origin_", "brand_" ...), so a plain memcmp sort spends
+  // its time re-reading them from all over the arena. Instead: per key size, the prefix every
+  // key of that size shares is skipped, and the next 16 bytes are compared as two integers
+  // held in the sort array itself; only ties read the keys.
+  common_.clear();
+  for (uint32_t i : order) {
+    const Cell& c = cells_[i];
+    if (common_.size() <= c.key_size) common_.resize(c.key_size + 1, {nullptr, 0});
+    auto& [first, lcp] = common_[c.key_size];
+    const char* key = c.acc + acc_size_;
+    if (first == nullptr) {
+      first = key;
+      lcp = c.key_size;
+      continue;
+    }
+    uint32_t n = 0;
+    while (n < lcp && first[n] == key[n]) ++n;
+    lcp = n;
+  }
+  sort_keys_.clear();
+  for (uint32_t i : order) {
+    const Cell& c = cells_[i];
+    const char* key = c.acc + acc_size_;
+    const uint32_t off = common_[c.key_size].second;
+    sort_keys_.push_back(SortKey{load_be(key, c.key_size, off), load_be(key, c.key_size, off + 8),
+                                 key, c.key_size, off, i});
+  }
+  std::sort(sort_keys_.begin(), sort_keys_.end(), [](const SortKey& x, const SortKey& y) {
+    if (x.size != y.size) return x.size < y.size;
+    if (x.a != y.a) return x.a < y.a;
+    if (x.b != y.b) return x.b < y.b;
+    const size_t from = x.off + 16;  // same size, so the same off
+    return from < x.size && std::memcmp(x.key + from, y.key + from, x.size - from) < 0;
+  });
+  for (size_t k = 0; k < order.size(); ++k) order[k] = sort_keys_[k].index;
 }
 
 void WindowCells::clear() {

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sluice::ops::detail {
@@ -57,8 +58,12 @@ class WindowCells {
   // Adds a cell that find() just reported missing; its accumulator starts as `acc`.
   Cell& insert(std::string_view key, uint64_t h, std::string_view acc, uint8_t flags);
 
+  // Sorts cell indices by key bytes in the window store's order (length, then bytes).
+  void sort_by_key(std::vector<uint32_t>& order) const;
+
   size_t size() const { return cells_.size(); }
   Cell& cell(size_t i) { return cells_[i]; }
+  const Cell& cell(size_t i) const { return cells_[i]; }
   size_t acc_size() const { return acc_size_; }
   // Memory held: arena blocks, slots and the cell list.
   size_t bytes() const { return bytes_; }
@@ -82,6 +87,14 @@ class WindowCells {
   std::vector<std::unique_ptr<char[]>> blocks_;
   std::vector<std::unique_ptr<char[]>> big_;  // cells too large to share a block
   size_t block_used_ = kBlockSize;            // bytes used in blocks_.back()
+  // sort_by_key's scratch: one entry per cell, reused.
+  struct SortKey {
+    uint64_t a, b;  // key bytes [off, off + 16), big-endian, zero-padded
+    const char* key;
+    uint32_t size, off, index;
+  };
+  mutable std::vector<SortKey> sort_keys_;
+  mutable std::vector<std::pair<const char*, uint32_t>> common_;  // per key size: first key, lcp
   size_t bytes_ = 0;
 };
 
