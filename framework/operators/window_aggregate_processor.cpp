@@ -125,6 +125,7 @@ Status WindowAggregateProcessor::process(Record& record) {
       append_int(suffix_, start);
     }
     OpenWindow& w = window(Timestamp(start));
+    for (uint32_t s = 0; s < sets; ++s) w.cells.prefetch(hashes_[s]);
     for (uint32_t s = 0; s < sets; ++s) SLUICE_RETURN_IF_ERROR(add(record, w, s, late));
   }
   if (late) context_->record_dropped("late");

@@ -82,6 +82,7 @@ WindowCells::Cell& WindowCells::insert(std::string_view key, uint64_t h, std::st
   char* p = allocate(acc_size_ + key.size());
   std::memcpy(p, acc.data(), acc_size_);
   std::memcpy(p + acc_size_, key.data(), key.size());
+  note_prefix({p + acc_size_, key.size()});
   const size_t cap = cells_.capacity();
   cells_.push_back(Cell{p, static_cast<uint32_t>(key.size()), flags});
   bytes_ += (cells_.capacity() - cap) * sizeof(Cell);
@@ -97,6 +98,11 @@ namespace {
 // Bytes [off, off + 8) of a key of `size` bytes as a big-endian number, zeros past the end:
 // comparing two such numbers orders the bytes as memcmp does.
 uint64_t load_be(const char* key, size_t size, size_t off) {
+  if (off + 8 <= size) {
+    uint64_t v;
+    std::memcpy(&v, key + off, 8);
+    return __builtin_bswap64(v);
+  }
   uint64_t v = 0;
   for (size_t i = 0; i < 8; ++i) {
     v <<= 8;
@@ -107,40 +113,42 @@ uint64_t load_be(const char* key, size_t size, size_t off) {
 
 }  // namespace
 
+void WindowCells::note_prefix(std::string_view key) {
+  if (common_.size() <= key.size()) common_.resize(key.size() + 1, {nullptr, 0});
+  auto& [first, lcp] = common_[key.size()];
+  if (first == nullptr) {
+    first = key.data();
+    lcp = static_cast<uint32_t>(key.size());
+    return;
+  }
+  uint32_t n = 0;
+  while (n < lcp && first[n] == key[n]) ++n;
+  lcp = n;
+}
+
 void WindowCells::sort_by_key(std::vector<uint32_t>& order) const {
   // Group keys share long prefixes ("origin_", "brand_" ...), so a plain memcmp sort spends
   // its time re-reading them from all over the arena. Instead: per key size, the prefix every
-  // key of that size shares is skipped, and the next 16 bytes are compared as two integers
-  // held in the sort array itself; only ties read the keys.
-  common_.clear();
-  for (uint32_t i : order) {
-    const Cell& c = cells_[i];
-    if (common_.size() <= c.key_size) common_.resize(c.key_size + 1, {nullptr, 0});
-    auto& [first, lcp] = common_[c.key_size];
-    const char* key = c.acc + acc_size_;
-    if (first == nullptr) {
-      first = key;
-      lcp = c.key_size;
-      continue;
-    }
-    uint32_t n = 0;
-    while (n < lcp && first[n] == key[n]) ++n;
-    lcp = n;
-  }
+  // key of that size shares (kept up to date by insert) is skipped, and the next 16 bytes are
+  // compared as two integers held in the sort array itself; only ties read the keys.
   sort_keys_.clear();
+  sort_keys_.reserve(order.size());
   for (uint32_t i : order) {
     const Cell& c = cells_[i];
     const char* key = c.acc + acc_size_;
     const uint32_t off = common_[c.key_size].second;
-    sort_keys_.push_back(SortKey{load_be(key, c.key_size, off), load_be(key, c.key_size, off + 8),
-                                 key, c.key_size, off, i});
+    sort_keys_.push_back(
+        SortKey{load_be(key, c.key_size, off), load_be(key, c.key_size, off + 8), c.key_size, i});
   }
-  std::sort(sort_keys_.begin(), sort_keys_.end(), [](const SortKey& x, const SortKey& y) {
+  std::sort(sort_keys_.begin(), sort_keys_.end(), [this](const SortKey& x, const SortKey& y) {
     if (x.size != y.size) return x.size < y.size;
     if (x.a != y.a) return x.a < y.a;
     if (x.b != y.b) return x.b < y.b;
-    const size_t from = x.off + 16;  // same size, so the same off
-    return from < x.size && std::memcmp(x.key + from, y.key + from, x.size - from) < 0;
+    const size_t from = common_[x.size].second + 16;  // same size, so the same prefix
+    if (from >= x.size) return false;
+    const char* kx = cells_[x.index].acc + acc_size_;
+    const char* ky = cells_[y.index].acc + acc_size_;
+    return std::memcmp(kx + from, ky + from, x.size - from) < 0;
   });
   for (size_t k = 0; k < order.size(); ++k) order[k] = sort_keys_[k].index;
 }
@@ -148,6 +156,7 @@ void WindowCells::sort_by_key(std::vector<uint32_t>& order) const {
 void WindowCells::clear() {
   slots_ = {};
   cells_ = {};
+  common_ = {};
   for (auto& block : blocks_) pool_->give(std::move(block));
   blocks_.clear();
   big_.clear();

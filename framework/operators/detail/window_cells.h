@@ -53,6 +53,10 @@ class WindowCells {
 
   static uint64_t hash(std::string_view key);
 
+  // Starts loading the slot `h` probes first, so that a record's lookups overlap their misses.
+  void prefetch(uint64_t h) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[h & (slots_.size() - 1)]);
+  }
   // The cell of `key` (whose hash() is `h`), or nullptr.
   Cell* find(std::string_view key, uint64_t h);
   // Adds a cell that find() just reported missing; its accumulator starts as `acc`.
@@ -87,14 +91,14 @@ class WindowCells {
   std::vector<std::unique_ptr<char[]>> blocks_;
   std::vector<std::unique_ptr<char[]>> big_;  // cells too large to share a block
   size_t block_used_ = kBlockSize;            // bytes used in blocks_.back()
-  // sort_by_key's scratch: one entry per cell, reused.
+  // Per key size: the first key inserted and the prefix every key of that size shares.
+  void note_prefix(std::string_view key);
+  std::vector<std::pair<const char*, uint32_t>> common_;
   struct SortKey {
-    uint64_t a, b;  // key bytes [off, off + 16), big-endian, zero-padded
-    const char* key;
-    uint32_t size, off, index;
+    uint64_t a, b;  // key bytes [prefix, prefix + 16), big-endian, zero-padded
+    uint32_t size, index;
   };
-  mutable std::vector<SortKey> sort_keys_;
-  mutable std::vector<std::pair<const char*, uint32_t>> common_;  // per key size: first key, lcp
+  mutable std::vector<SortKey> sort_keys_;  // sort_by_key's scratch
   size_t bytes_ = 0;
 };
 
