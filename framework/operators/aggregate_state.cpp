@@ -58,8 +58,7 @@ AggregateLayout::AggregateLayout(std::vector<AggFn> fns) : fns_(std::move(fns)) 
   }
 }
 
-void AggregateLayout::update(std::string& acc, const AggInput* inputs, Timestamp ts) const {
-  char* base = acc.data();
+void AggregateLayout::update(char* base, const AggInput* inputs, Timestamp ts) const {
   store(base, load<int64_t>(base) + 1);
   for (size_t i = 0; i < fns_.size(); ++i) {
     const AggInput& in = inputs[i];
@@ -97,10 +96,6 @@ void AggregateLayout::update(std::string& acc, const AggInput* inputs, Timestamp
 int64_t AggregateLayout::records(std::string_view acc) { return load<int64_t>(acc.data()); }
 
 uint8_t AggregateLayout::flags(std::string_view acc) { return static_cast<uint8_t>(acc[8]); }
-
-void AggregateLayout::set_flags(std::string& acc, uint8_t flags) {
-  acc[8] = static_cast<char>(flags);
-}
 
 bool AggregateLayout::output(std::string_view acc, size_t i, double& value, int64_t& count) const {
   const char* p = acc.data() + offsets_[i];

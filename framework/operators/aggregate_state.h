@@ -46,11 +46,16 @@ class AggregateLayout {
   bool valid(std::string_view acc) const { return acc.size() == initial_.size(); }
 
   // Adds one record (event time `ts`) to `acc`; `inputs` holds one entry per aggregation.
-  void update(std::string& acc, const AggInput* inputs, Timestamp ts) const;
+  void update(std::string& acc, const AggInput* inputs, Timestamp ts) const {
+    update(acc.data(), inputs, ts);
+  }
+  // The same on size() bytes at `acc` (an accumulator held in place elsewhere).
+  void update(char* acc, const AggInput* inputs, Timestamp ts) const;
 
   static int64_t records(std::string_view acc);
   static uint8_t flags(std::string_view acc);
-  static void set_flags(std::string& acc, uint8_t flags);
+  static void set_flags(std::string& acc, uint8_t flags) { set_flags(acc.data(), flags); }
+  static void set_flags(char* acc, uint8_t flags) { acc[8] = static_cast<char>(flags); }
 
   // The output of aggregation i: false when absent. Count writes `count`, the others `value`.
   bool output(std::string_view acc, size_t i, double& value, int64_t& count) const;

@@ -74,6 +74,10 @@ struct WindowAggregateOptions {
   DurationMs retention_ms = 24 * 3600 * 1000;  // default: 24 h (must be >= size + grace)
   state::StoreBackend backend = state::StoreBackend::kRocksDB;
   std::string store;  // default: "<step>-store"
+  // Memory the open windows' cells may take in the operator (its write-back buffer) before they
+  // spill into the store; results do not depend on it. Default: 64 MiB per task (about five
+  // minutes of the benchmark's CUBE cells).
+  size_t max_open_bytes = size_t{64} << 20;
 };
 
 // All 2^n combinations of `optional` on top of `required` (SQL CUBE).

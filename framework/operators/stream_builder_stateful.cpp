@@ -228,6 +228,7 @@ KStream KStream::window_aggregate(const WindowAggregateOptions& o) const {
   check_output_paths(*spec->out_schema, op, step);
   spec->groups = std::make_shared<GroupKeyCodec>(std::move(fields), sets);
   spec->layout = std::make_shared<AggregateLayout>(std::move(fns));
+  spec->max_open_bytes = o.max_open_bytes;
 
   Topology& t = builder_->topology();
   t.add_state_store(state::StoreOptions{.name = spec->store,

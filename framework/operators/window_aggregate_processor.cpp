@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
+#include <map>
 
 namespace sluice::ops {
 
@@ -12,6 +14,10 @@ int64_t floor_div(int64_t a, int64_t b) {
   if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
   return q;
 }
+
+// Cells per store write: big enough to amortize the layers, small enough that the batch and
+// RocksDB's WriteBatch stay in cache and never reallocate megabytes.
+constexpr size_t kBatchCells = 4096;
 
 void append_int(std::string& out, int64_t v) {
   char buf[24];
@@ -32,26 +38,34 @@ Status WindowAggregateProcessor::init(ProcessorContext& context) {
   out_.value.reset(spec_->out_schema.get());
   inputs_.resize(spec_->aggs.size());
   keys_.resize(sets);
+  hashes_.resize(sets);
   readable_.resize(sets);
   acc_.reserve(spec_->layout->size());
   decoded_.values.resize(spec_->groups->fields().size());
 
-  if (spec_->emit == EmitMode::kFinal) {
-    // Cells created but not yet emitted before a restart: emitted when their window closes.
-    auto it = store_->fetch_all(Timestamp::min(), Timestamp::max());
-    for (; it->valid(); it->next()) {
-      const std::string_view value = it->value();
-      if (!spec_->layout->valid(value)) continue;
-      const Timestamp end = it->window_start() + spec_->size_ms;
-      if (AggregateLayout::flags(value) & AggregateLayout::kFlagEmitted) {
-        // Its window closed before the restart: stream time was at least this far.
-        time_ = std::max(time_, end + spec_->grace_ms);
-        continue;
-      }
-      add_pending(it->window_start(), it->key());
+  // What the store holds from before this run (a restored task): which windows are
+  // store-backed, and (kFinal) which cells still await their final result.
+  const bool final = spec_->emit == EmitMode::kFinal;
+  std::map<int64_t, KeyList> pending;
+  auto it = store_->fetch_all(Timestamp::min(), Timestamp::max());
+  for (; it->valid(); it->next()) {
+    const std::string_view value = it->value();
+    if (!spec_->layout->valid(value)) continue;
+    const Timestamp start = it->window_start();
+    if (final && (AggregateLayout::flags(value) & AggregateLayout::kFlagEmitted)) {
+      // Its window closed before the restart: stream time was at least this far.
+      time_ = std::max(time_, start + spec_->size_ms + spec_->grace_ms);
+      continue;
     }
-    SLUICE_RETURN_IF_ERROR(it->status());
+    stored_starts_.push_back(start.ms());
+    if (final) pending[start.ms()].add(it->key());
   }
+  SLUICE_RETURN_IF_ERROR(it->status());
+  std::sort(stored_starts_.begin(), stored_starts_.end());
+  stored_starts_.erase(std::unique(stored_starts_.begin(), stored_starts_.end()),
+                       stored_starts_.end());
+  for (auto& [start, keys] : pending) window(Timestamp(start)).listed = std::move(keys);
+
   if (spec_->idle_close_ms > 0) {
     const DurationMs every =
         std::max<DurationMs>(1, std::min<DurationMs>(spec_->idle_close_ms, 1000));
@@ -91,6 +105,7 @@ Status WindowAggregateProcessor::process(Record& record) {
   groups.prepare(record, prepared_, on_update);
   for (uint32_t s = 0; s < sets; ++s) {
     groups.encode(s, prepared_, keys_[s]);
+    hashes_[s] = detail::WindowCells::hash(keys_[s]);
     if (on_update) groups.readable(s, prepared_, readable_[s]);
   }
 
@@ -109,41 +124,45 @@ Status WindowAggregateProcessor::process(Record& record) {
       suffix_.assign(1, '@');
       append_int(suffix_, start);
     }
-    for (uint32_t s = 0; s < sets; ++s) {
-      SLUICE_RETURN_IF_ERROR(add(record, s, Timestamp(start), late));
-    }
+    OpenWindow& w = window(Timestamp(start));
+    for (uint32_t s = 0; s < sets; ++s) w.cells.prefetch(hashes_[s]);
+    for (uint32_t s = 0; s < sets; ++s) SLUICE_RETURN_IF_ERROR(add(record, w, s, late));
   }
   if (late) context_->record_dropped("late");
+  if (open_bytes() > spec_->max_open_bytes) return spill();
   return Status::Ok();
 }
 
-Status WindowAggregateProcessor::add(const Record& record, uint32_t set, Timestamp start,
+Status WindowAggregateProcessor::add(const Record& record, OpenWindow& w, uint32_t set,
                                      bool& late) {
   const AggregateLayout& layout = *spec_->layout;
   const std::string& key = keys_[set];
-  bool created = false;
-  Status st = store_->get(key, start, acc_);
-  if (st.code() == Status::Code::kNotFound) {
-    acc_.assign(layout.initial());
-    created = true;
-  } else if (!st.ok()) {
-    return st;
-  } else if (!layout.valid(acc_)) {
-    return Status::Corruption(context_->node_name() + ": accumulator of unexpected size " +
-                              std::to_string(acc_.size()));
+  detail::WindowCells::Cell* cell = w.cells.find(key, hashes_[set]);
+  if (cell == nullptr) {
+    std::string_view initial = layout.initial();
+    uint8_t flags = 0;
+    if (w.store_backed) {
+      Status st = store_->get(key, w.start, acc_);
+      if (st.ok()) {
+        if (!layout.valid(acc_)) {
+          return Status::Corruption(context_->node_name() + ": accumulator of unexpected size " +
+                                    std::to_string(acc_.size()));
+        }
+        initial = acc_;
+        flags = detail::WindowCells::kListed;  // kFinal: every stored cell is listed
+      } else if (st.code() != Status::Code::kNotFound) {
+        return st;
+      } else if (store_->expired(w.start)) {  // the segment expired: as late as can be
+        late = true;
+        return Status::Ok();
+      }
+    }
+    cell = &w.cells.insert(key, hashes_[set], initial, flags);
   }
-  layout.update(acc_, inputs_.data(), record.timestamp);
-  st = store_->put(key, start, acc_);
-  if (st.code() == Status::Code::kNotFound) {  // the segment expired: as late as can be
-    late = true;
-    return Status::Ok();
-  }
-  SLUICE_RETURN_IF_ERROR(st);
-  if (spec_->emit == EmitMode::kFinal) {
-    if (created) add_pending(start, key);
-    return Status::Ok();
-  }
-  return emit_update(record, set, start);
+  layout.update(cell->acc, inputs_.data(), record.timestamp);
+  cell->flags |= detail::WindowCells::kDirty;
+  if (spec_->emit == EmitMode::kFinal) return Status::Ok();
+  return emit_update(record, set, w.start, {cell->acc, layout.size()});
 }
 
 void WindowAggregateProcessor::set_aggregates(serde::Row& row, std::string_view acc) const {
@@ -160,7 +179,8 @@ void WindowAggregateProcessor::set_aggregates(serde::Row& row, std::string_view 
   }
 }
 
-Status WindowAggregateProcessor::emit_update(const Record& record, uint32_t set, Timestamp start) {
+Status WindowAggregateProcessor::emit_update(const Record& record, uint32_t set, Timestamp start,
+                                             std::string_view acc) {
   const GroupKeyCodec& groups = *spec_->groups;
   serde::Row& row = out_.value;
   row.clear();
@@ -176,7 +196,7 @@ Status WindowAggregateProcessor::emit_update(const Record& record, uint32_t set,
       row.copy_field(spec_->out_group_slots[j], record.value, f.slot);
     }
   }
-  set_aggregates(row, acc_);
+  set_aggregates(row, acc);
   out_.key.assign(readable_[set]);
   out_.key.append(suffix_);
   out_.timestamp = record.timestamp;
@@ -184,20 +204,9 @@ Status WindowAggregateProcessor::emit_update(const Record& record, uint32_t set,
   return context_->forward(out_);
 }
 
-void WindowAggregateProcessor::add_pending(Timestamp start, std::string_view key) {
-  const Timestamp end = start + spec_->size_ms;
-  if (last_pending_ == nullptr || end != last_pending_end_) {
-    last_pending_ = &pending_[end];  // map nodes stay put: the pointer stays valid
-    last_pending_end_ = end;
-  }
-  last_pending_->add(key);
-}
-
-Status WindowAggregateProcessor::emit_final(Timestamp start, std::string_view key) {
-  Status st = store_->get(key, start, acc_);
-  if (st.code() == Status::Code::kNotFound) return Status::Ok();  // dropped by retention
-  SLUICE_RETURN_IF_ERROR(st);
-  if (!spec_->layout->valid(acc_)) return Status::Ok();
+Status WindowAggregateProcessor::emit_final(Timestamp start, std::string_view key,
+                                            std::string_view acc) {
+  if (context_->num_children() == 0) return Status::Ok();  // nobody to build it for
   const GroupKeyCodec& groups = *spec_->groups;
   SLUICE_RETURN_IF_ERROR(groups.decode(key, decoded_));
   serde::Row& row = out_.value;
@@ -225,35 +234,130 @@ Status WindowAggregateProcessor::emit_final(Timestamp start, std::string_view ke
         break;
     }
   }
-  set_aggregates(row, acc_);
+  set_aggregates(row, acc);
   groups.readable(decoded_, out_.key);
   out_.key.push_back('@');
   append_int(out_.key, start.ms());
   out_.timestamp = start + (spec_->size_ms - 1);
   out_.origin = RecordOrigin{};
-  SLUICE_RETURN_IF_ERROR(context_->forward(out_));
-  // Marked so that a restarted task does not emit it again.
-  AggregateLayout::set_flags(acc_, AggregateLayout::flags(acc_) | AggregateLayout::kFlagEmitted);
-  st = store_->put(key, start, acc_);
-  return st.code() == Status::Code::kNotFound ? Status::Ok() : st;
+  return context_->forward(out_);
+}
+
+WindowAggregateProcessor::OpenWindow& WindowAggregateProcessor::window(Timestamp start) {
+  auto pos = windows_.end();
+  while (pos != windows_.begin() && (*(pos - 1))->start >= start) {
+    if ((*(pos - 1))->start == start) return **(pos - 1);
+    --pos;
+  }
+  auto w = std::make_unique<OpenWindow>(start, spec_->layout->size(), pool_, last_window_cells_);
+  w->store_backed = std::binary_search(stored_starts_.begin(), stored_starts_.end(), start.ms());
+  return **windows_.insert(pos, std::move(w));
+}
+
+size_t WindowAggregateProcessor::open_bytes() const {
+  size_t bytes = 0;
+  for (const auto& w : windows_) bytes += w->cells.bytes() + w->listed.keys.size();
+  return bytes;
+}
+
+Status WindowAggregateProcessor::batch_add(std::string_view key, Timestamp start,
+                                           std::string_view acc) {
+  if (batch_used_ == batch_.size()) batch_.emplace_back();
+  state::WindowWrite& w = batch_[batch_used_++];  // reused: its strings keep their capacity
+  w.key.assign(key);
+  w.window_start = start;
+  if (w.value) {
+    w.value->assign(acc);
+  } else {
+    w.value.emplace(acc);
+  }
+  return batch_used_ == kBatchCells ? write_batch() : Status::Ok();
+}
+
+Status WindowAggregateProcessor::write_batch() {
+  if (batch_used_ == 0) return Status::Ok();
+  if (batch_used_ < batch_.size()) batch_.resize(batch_used_);
+  batch_used_ = 0;
+  return store_->write_batch(batch_);
+}
+
+Status WindowAggregateProcessor::write_cells(OpenWindow& w, uint8_t only) {
+  const size_t acc_size = spec_->layout->size();
+  order_.clear();
+  for (uint32_t i = 0; i < w.cells.size(); ++i) {
+    if ((w.cells.cell(i).flags & only) == only) order_.push_back(i);
+  }
+  // In the store's key order (state/window_key.h: key length, then bytes; one window start):
+  // RocksDB's memtable then inserts each key next to the previous one instead of searching
+  // its skip list from the top.
+  w.cells.sort_by_key(order_);
+  for (uint32_t i : order_) {
+    detail::WindowCells::Cell& c = w.cells.cell(i);
+    SLUICE_RETURN_IF_ERROR(batch_add(c.key(acc_size), w.start, {c.acc, acc_size}));
+    c.flags &= static_cast<uint8_t>(~detail::WindowCells::kDirty);
+  }
+  return write_batch();
+}
+
+Status WindowAggregateProcessor::write_dirty(OpenWindow& w) {
+  return write_cells(w, detail::WindowCells::kDirty);
+}
+
+Status WindowAggregateProcessor::flush() {
+  for (auto& w : windows_) SLUICE_RETURN_IF_ERROR(write_dirty(*w));
+  return Status::Ok();
+}
+
+Status WindowAggregateProcessor::spill() {
+  const bool final = spec_->emit == EmitMode::kFinal;
+  const size_t acc_size = spec_->layout->size();
+  for (auto& w : windows_) {
+    SLUICE_RETURN_IF_ERROR(write_dirty(*w));
+    for (size_t i = 0; final && i < w->cells.size(); ++i) {
+      const detail::WindowCells::Cell& c = w->cells.cell(i);
+      if ((c.flags & detail::WindowCells::kListed) == 0) w->listed.add(c.key(acc_size));
+    }
+    w->cells.clear();
+    w->store_backed = true;
+  }
+  return Status::Ok();
+}
+
+Status WindowAggregateProcessor::close_oldest() {
+  std::unique_ptr<OpenWindow> w = std::move(windows_.front());
+  windows_.erase(windows_.begin());
+  if (!w->store_backed) last_window_cells_ = w->cells.size();
+  if (spec_->emit == EmitMode::kOnUpdate) return write_dirty(*w);
+  const size_t acc_size = spec_->layout->size();
+  for (size_t i = 0; i < w->cells.size(); ++i) {
+    detail::WindowCells::Cell& c = w->cells.cell(i);
+    SLUICE_RETURN_IF_ERROR(emit_final(w->start, c.key(acc_size), {c.acc, acc_size}));
+    // Marked so that a restarted task does not emit it again.
+    AggregateLayout::set_flags(
+        c.acc, AggregateLayout::flags({c.acc, acc_size}) | AggregateLayout::kFlagEmitted);
+  }
+  SLUICE_RETURN_IF_ERROR(write_cells(*w, 0));
+  uint32_t begin = 0;
+  for (uint32_t end : w->listed.ends) {
+    const std::string_view key = std::string_view(w->listed.keys).substr(begin, end - begin);
+    begin = end;
+    if (w->cells.find(key, detail::WindowCells::hash(key)) != nullptr) continue;  // done above
+    Status st = store_->get(key, w->start, acc_);
+    if (st.code() == Status::Code::kNotFound) continue;  // dropped by retention
+    SLUICE_RETURN_IF_ERROR(st);
+    if (!spec_->layout->valid(acc_)) continue;
+    SLUICE_RETURN_IF_ERROR(emit_final(w->start, key, acc_));
+    AggregateLayout::set_flags(acc_, AggregateLayout::flags(acc_) | AggregateLayout::kFlagEmitted);
+    SLUICE_RETURN_IF_ERROR(batch_add(key, w->start, acc_));
+  }
+  return write_batch();
 }
 
 Status WindowAggregateProcessor::advance(Timestamp time) {
   if (time <= time_) return Status::Ok();
   time_ = time;
-  if (spec_->emit == EmitMode::kFinal) {
-    while (!pending_.empty() && pending_.begin()->first + spec_->grace_ms <= time_) {
-      auto node = pending_.extract(pending_.begin());
-      if (&node.mapped() == last_pending_) last_pending_ = nullptr;
-      const Timestamp start = node.key() - spec_->size_ms;
-      const PendingWindow& window = node.mapped();
-      uint32_t begin = 0;
-      for (uint32_t end : window.ends) {
-        SLUICE_RETURN_IF_ERROR(
-            emit_final(start, std::string_view(window.keys).substr(begin, end - begin)));
-        begin = end;
-      }
-    }
+  while (!windows_.empty() && windows_.front()->start + spec_->size_ms + spec_->grace_ms <= time_) {
+    SLUICE_RETURN_IF_ERROR(close_oldest());
   }
   return store_->advance_time(time_);
 }

@@ -217,11 +217,16 @@ Status StreamTask::punctuate_wall_clock(Timestamp now) {
 }
 
 Status StreamTask::commit() {
+  // Processors first: what they buffer goes into the stores, which then flush it down.
+  for (auto& node : nodes_) SLUICE_RETURN_IF_ERROR(node->flush());
   for (auto& [name, store] : stores_) SLUICE_RETURN_IF_ERROR(store->flush());
   return Status::Ok();
 }
 
 void StreamTask::close() {
+  // Best effort, like the caching stores' close: buffered state reaches the stores, which
+  // flush it as they close. A clean shutdown commits first and sees any error there.
+  for (auto& node : nodes_) (void)node->flush();
   for (auto& node : nodes_) node->close();
   nodes_.clear();
   sources_.clear();

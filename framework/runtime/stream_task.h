@@ -67,7 +67,8 @@ class StreamTask {
                  const Headers& headers);
   // Moves the wall clock and fires wall-clock punctuators that fell due.
   Status punctuate_wall_clock(Timestamp now);
-  // Flushes every store (cache -> store + changelog).
+  // Flushes every processor (Processor::flush, in topological order), then every store
+  // (cache -> store + changelog).
   Status commit();
   void close();
 

@@ -2,7 +2,8 @@
 // encode_window_key(key, start). Same contract as CachingKeyValueStore: writes coalesce per
 // window until flush(), which sends the dirty windows below in ONE write_batch sorted by
 // encoded key; a write over cache_max_bytes flushes and empties the whole cache; fetch and
-// fetch_all flush first and read the store below.
+// fetch_all flush first and read the store below. write_batch is the exception: its caller has
+// coalesced it already, so it goes straight down (replacing cached entries of those windows).
 //
 // Retention: puts and removes into expired segments are refused (Status::NotFound) before they
 // reach the cache; cached windows whose segment expires later are hidden from get and dropped,

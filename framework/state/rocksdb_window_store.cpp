@@ -230,7 +230,13 @@ Status RocksDBWindowStore::write_batch(std::vector<WindowWrite>& writes) {
       needed.push_back(clock_.segment_of(w.window_start));
   }
   SLUICE_RETURN_IF_ERROR(create_segments(std::move(needed)));
-  rocksdb::WriteBatch batch;
+  // Sized up front: a batch of thousands of windows would otherwise regrow (and copy) its
+  // buffer a dozen times. ~24 bytes per entry cover RocksDB's tag, lengths and column family.
+  size_t bytes = 0;
+  for (const auto& w : writes) {
+    bytes += w.key.size() + kWindowKeyOverhead + (w.value ? w.value->size() : 0) + 24;
+  }
+  rocksdb::WriteBatch batch(bytes);
   for (const auto& w : writes) {
     if (clock_.expired(w.window_start)) continue;  // late: dropped, as a put would be
     const int64_t id = clock_.segment_of(w.window_start);

@@ -73,7 +73,8 @@ class TopologyTestDriver {
   // Advances the wall clock, firing wall-clock punctuators that fall due.
   Status advance_wall_clock(DurationMs by);
   Timestamp wall_clock() const { return wall_clock_; }
-  // Flushes every store's cache down to the store and the changelog.
+  // Flushes every processor's buffered state (Processor::flush) and then every store's cache
+  // down to the store and the changelog, as StreamTask::commit does.
   Status commit();
 
   // Drains and returns what sinks sent to `topic` so far.

@@ -62,6 +62,10 @@ class Processor {
   virtual ~Processor() = default;
   virtual Status init(ProcessorContext& context) = 0;
   virtual Status process(Record& record) = 0;
+  // Called at every commit, before the task's stores flush: a processor that buffers state
+  // writes (a write-back cache of its own) hands it to its stores here, so the store flush that
+  // follows sends it on to disk and changelog, and reads after the commit see it.
+  virtual Status flush() { return Status::Ok(); }
   virtual void close() {}
 };
 

@@ -232,6 +232,57 @@ inline double dropped(TopologyTestDriver& d, const std::string& node, const std:
                            {{"task", "0_0"}, {"node", node}, {"reason", reason}});
 }
 
+// --- reading the store -----------------------------------------------------------------------
+
+// The documented store formats, decoded here independently of group_key.cpp/aggregate_state.cpp.
+inline std::string readable_from_store_key(std::string_view k, int& set) {
+  auto varint = [&] {
+    uint64_t v = 0;
+    for (int shift = 0;; shift += 7) {
+      const auto b = static_cast<uint8_t>(k.front());
+      k.remove_prefix(1);
+      v |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (!(b & 0x80)) return v;
+    }
+  };
+  set = static_cast<int>(varint());
+  std::string out;
+  for (int f = 0; f < 4; ++f) {
+    const auto tag = static_cast<uint8_t>(k.front());
+    k.remove_prefix(1);
+    out += f ? "|" : "";
+    if (tag == 0) out += "*";
+    if (tag == 2) {
+      const auto len = varint();
+      out += k.substr(0, len);
+      k.remove_prefix(len);
+    }
+  }
+  EXPECT_TRUE(k.empty());
+  return out;
+}
+
+template <class T>
+inline T at(std::string_view bytes, size_t off) {
+  T v;
+  std::memcpy(&v, bytes.data() + off, sizeof v);
+  return v;
+}
+
+// Layout: header 9 bytes; n, buys: 8 each; sum/min/max/avg: (double, n); last: (double, ts, n).
+inline void expect_stored_cell(std::string_view acc, const Cell& c) {
+  ASSERT_EQ(acc.size(), 9u + 8 + 8 + 4 * 16 + 24);
+  EXPECT_EQ(at<int64_t>(acc, 0), c.records);
+  EXPECT_EQ(at<int64_t>(acc, 9), c.count);
+  EXPECT_EQ(at<int64_t>(acc, 17), c.buys);
+  EXPECT_EQ(at<double>(acc, 25), c.sum);
+  EXPECT_EQ(at<double>(acc, 41), c.min);
+  EXPECT_EQ(at<double>(acc, 57), c.max);
+  EXPECT_EQ(at<int64_t>(acc, 81), c.n);
+  EXPECT_EQ(at<double>(acc, 89), c.last);
+  EXPECT_EQ(at<int64_t>(acc, 97), c.last_ts);
+}
+
 // Pipes `evs`, checking after each record that exactly the windows the model closes come out,
 // each once, in window-end order, with the brute-force values. Returns how many came out.
 inline size_t pipe_and_check_final(TopologyTestDriver& driver, Output& o, Model& model,

@@ -22,6 +22,7 @@ class ProcessorNode final : public ProcessorContext {
   Status init() { return processor_->init(*this); }
   // Runs the processor; on failure remembers this node as the one that failed (innermost).
   Status process(Record& record);
+  Status flush() { return processor_->flush(); }
   void close() { processor_->close(); }
   void add_child(ProcessorNode* child) { children_.push_back(child); }
   void add_store(std::string name, state::StateStore* store) {
