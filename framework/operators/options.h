@@ -75,8 +75,7 @@ struct WindowAggregateOptions {
   state::StoreBackend backend = state::StoreBackend::kRocksDB;
   std::string store;  // default: "<step>-store"
   // Memory the open windows' cells may take in the operator (its write-back buffer) before they
-  // spill into the store; results do not depend on it. Default: 64 MiB per task (about five
-  // minutes of the benchmark's CUBE cells).
+  // spill into the store; results do not depend on it. Default: 64 MiB per task.
   size_t max_open_bytes = size_t{64} << 20;
 };
 
