@@ -10,7 +10,6 @@
 #include <optional>
 
 #include "bench_clock.h"
-#include "minute_aggregation.h"
 #include "operators/aggregate_state.h"
 #include "testing/topology_test_driver.h"
 
@@ -58,7 +57,8 @@ class TempDir {
 
 }  // namespace
 
-EngineResult run_engine(const std::vector<std::string_view>& lines, const std::string& state_root) {
+EngineResult run_engine(const std::vector<std::string_view>& lines, const std::string& state_root,
+                        const TopologyFactory& build) {
   EngineResult r;
   TempDir dir(state_root);
   if (!dir.error().empty()) {
@@ -67,7 +67,7 @@ EngineResult run_engine(const std::vector<std::string_view>& lines, const std::s
   }
   try {
     Stopwatch t;
-    const Topology topology = build_minute_aggregation({});
+    const Topology topology = build();
     // cache.max.bytes sized for the open windows of this workload (~2 minutes of cells), as a
     // deployment would; changelog records are counted, not kept, as a producer would send them.
     testing::TopologyTestDriver driver(

@@ -1,13 +1,21 @@
-// The benchmark's engine side: the same minute CUBE aggregation as bench_baseline.h, built with
-// the C++ DSL and run through TopologyTestDriver on RocksDB stores in a fresh temp directory.
+// The benchmark's engine side: the same minute CUBE aggregation as bench_baseline.h, from the YAML
+// file or built with the C++ DSL, run through TopologyTestDriver on RocksDB stores in a fresh temp
+// directory.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "topology/topology.h"
+
 namespace sluice::cli {
+
+// Builds the topology a run measures (outside the timed part): the YAML file or the C++ DSL
+// build of the same shape. It reads "user_tags" into the store "minute-store".
+using TopologyFactory = std::function<Topology()>;
 
 struct EngineResult {
   std::string error;          // non-empty when the run failed; the rest is then partial
@@ -27,6 +35,7 @@ struct EngineResult {
 
 // Runs every line through a fresh topology and driver; `state_root` is where the temporary
 // state directory is made (and removed afterwards).
-EngineResult run_engine(const std::vector<std::string_view>& lines, const std::string& state_root);
+EngineResult run_engine(const std::vector<std::string_view>& lines, const std::string& state_root,
+                        const TopologyFactory& build);
 
 }  // namespace sluice::cli
