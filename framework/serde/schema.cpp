@@ -279,7 +279,17 @@ size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::vector<std::string> Schema::nearest(std::string_view path, size_t max) const {
   std::vector<std::pair<size_t, std::string>> scored;
-  for (const auto& f : fields_) scored.emplace_back(edit_distance(path, f.path), f.path);
+  // A typo is usually in the last part ("prise" for product_info.price): compare the leaves
+  // too, so a nested field is found from its own name.
+  const auto leaf = [](std::string_view p) {
+    const size_t dot = p.rfind('.');
+    return dot == std::string_view::npos ? p : p.substr(dot + 1);
+  };
+  for (const auto& f : fields_) {
+    const size_t whole = edit_distance(path, f.path);
+    const size_t by_leaf = edit_distance(leaf(path), leaf(f.path));
+    scored.emplace_back(std::min(whole, by_leaf), f.path);
+  }
   std::sort(scored.begin(), scored.end());
   // Beyond this a suggestion is noise rather than a likely typo.
   const size_t cutoff = std::max<size_t>(3, path.size() / 2);

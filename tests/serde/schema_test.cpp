@@ -123,6 +123,8 @@ TEST(Schema, ResolveNamesTheNearestValidPaths) {
             0u)
       << bad.status().message();
   EXPECT_EQ(s->nearest("cokie", 1), (std::vector<std::string>{"cookie"}));
+  // A nested field is found from a typo of its own name.
+  EXPECT_EQ(s->nearest("prise", 1), (std::vector<std::string>{"product_info.price"}));
   auto far = s->resolve("zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz");
   EXPECT_EQ(far.status().message().find("did you mean"), std::string::npos);
 }

@@ -130,6 +130,8 @@ TEST(BrokenFiles, ReportsEveryProblemOfAFileInFileOrderNotJustTheFirst) {
   ASSERT_EQ(diags.size(), 3u);
   EXPECT_EQ(diags[0].where.line, 10);
   EXPECT_EQ(diags[0].where.column, 34);  // `prise` inside the quoted expression
+  EXPECT_NE(diags[0].message.find("nearest valid fields: 'product_info.price'"), std::string::npos)
+      << diags[0].message;
   EXPECT_NE(diags[0].message.find("unknown field 'prise'"), std::string::npos);
   EXPECT_EQ(diags[1].where.line, 14);
   EXPECT_NE(diags[1].message.find("'10 parsecs' is not a duration"), std::string::npos);
