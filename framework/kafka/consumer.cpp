@@ -110,19 +110,29 @@ size_t Consumer::poll_batch(std::vector<MessagePtr>& out, size_t max,
   return n;
 }
 
-Status Consumer::commit_sync(const std::vector<TopicPartitionOffset>& offsets) {
-  if (offsets.empty()) return Status::Ok();
+namespace {
+bool is_rebalancing(rd_kafka_resp_err_t err) {
+  return err == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS ||
+         err == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION || err == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID;
+}
+}  // namespace
+
+Result<Consumer::CommitOutcome> Consumer::commit_sync(
+    const std::vector<TopicPartitionOffset>& offsets) {
+  if (offsets.empty()) return CommitOutcome::kCommitted;
   detail::PartitionListPtr list = to_partition_list(offsets);
   rd_kafka_resp_err_t err = rd_kafka_commit(rk_.get(), list.get(), 0);
+  if (is_rebalancing(err)) return CommitOutcome::kRebalancing;
   if (err) return Status::IOError(fmt::format("commit: {}", rd_kafka_err2str(err)));
   for (int i = 0; i < list->cnt; ++i) {
+    if (is_rebalancing(list->elems[i].err)) return CommitOutcome::kRebalancing;
     if (list->elems[i].err) {
       return Status::IOError(fmt::format("commit {}[{}]: {}", list->elems[i].topic,
                                          list->elems[i].partition,
                                          rd_kafka_err2str(list->elems[i].err)));
     }
   }
-  return Status::Ok();
+  return CommitOutcome::kCommitted;
 }
 
 Result<std::vector<TopicPartitionOffset>> Consumer::committed(

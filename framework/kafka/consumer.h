@@ -58,7 +58,11 @@ class Consumer {
   // Appends up to `max` messages (errors included: check msg->err); waits at most `timeout`
   // for the first. Returns how many were appended.
   size_t poll_batch(std::vector<MessagePtr>& out, size_t max, std::chrono::milliseconds timeout);
-  Status commit_sync(const std::vector<TopicPartitionOffset>& offsets);
+  // kRebalancing: the group is rebalancing (or this member's generation is stale), so the
+  // commit was refused; not an error: the revocation that follows commits again or the
+  // partitions move on.
+  enum class CommitOutcome : uint8_t { kCommitted, kRebalancing };
+  Result<CommitOutcome> commit_sync(const std::vector<TopicPartitionOffset>& offsets);
   // The committed offsets of `partitions` (Offset(-1001) when none).
   Result<std::vector<TopicPartitionOffset>> committed(const std::vector<TopicPartition>& partitions,
                                                       std::chrono::milliseconds timeout);

@@ -10,10 +10,8 @@ int main(int argc, char** argv) {
   CLI::App app{"Sluice: a Kafka Streams-style stream processor", "sluice"};
   app.require_subcommand(1);
   const std::vector<Command> commands = {
-      add_version_command(app),
-      add_datagen_command(app),
-      add_bench_command(app),
-      add_demo_command(app),
+      add_version_command(app), add_datagen_command(app), add_bench_command(app),
+      add_demo_command(app),    add_broker_command(app),
   };
   try {
     app.parse(argc, argv);
