@@ -74,33 +74,42 @@ void KafkaStreams::start() {
   task_options.state_dir = config_.state_dir;
   task_options.internal_topic_prefix = layout_.internal_prefix();
   task_options.cache_max_bytes = static_cast<size_t>(std::max<int64_t>(0, config_.cache_max_bytes));
-  if (!config_.dead_letter_topic.empty()) task_options.dead_letter_topic = config_.dead_letter_topic;
+  if (!config_.dead_letter_topic.empty())
+    task_options.dead_letter_topic = config_.dead_letter_topic;
 
   for (int i = 0; i < config_.num_stream_threads; ++i) {
     const std::string client = fmt::format("{}-StreamThread-{}", config_.application_id, i + 1);
     Conf consumer = base;
     consumer.set("group.id", config_.application_id);
     consumer.set("client.id", client + "-consumer");
-    if (config_.kafka.count("auto.offset.reset") == 0) consumer.set("auto.offset.reset", "earliest");
+    if (config_.kafka.count("auto.offset.reset") == 0)
+      consumer.set("auto.offset.reset", "earliest");
     // Range assignment gives every member the same partition numbers of equally partitioned
     // topics: the co-partitioning a task (partition p of every source) needs.
     if (config_.kafka.count("partition.assignment.strategy") == 0) {
       consumer.set("partition.assignment.strategy", "range");
+    }
+    // librdkafka 2.0.2's mock completes a rebalance only when a member that left has also
+    // timed out, so with the default 45 s a restart on the embedded broker stalls that long.
+    if (options_.embedded && config_.kafka.count("session.timeout.ms") == 0) {
+      consumer.set("session.timeout.ms", "6000");
+      consumer.set("heartbeat.interval.ms", "500");
     }
     Conf producer = base;
     producer.set("client.id", client + "-producer");
     Conf restore = base;
     restore.set("client.id", client + "-restore-consumer");
     restore.set("group.id", config_.application_id + "-restore");
+    // Restore reads up to a known offset: do not let the broker hold a fetch for more data.
+    restore.set("fetch.wait.max.ms", "10");
     StreamThreadOptions thread_options;
     thread_options.index = i + 1;
     thread_options.commit_interval = std::chrono::milliseconds(config_.commit_interval_ms);
     thread_options.poll_timeout = options_.poll_timeout;
     thread_options.max_poll_records = options_.max_poll_records;
-    threads_.push_back(std::make_unique<StreamThread>(topology_, layout_, task_options,
-                                                      thread_options, std::move(consumer),
-                                                      std::move(producer), std::move(restore),
-                                                      metrics_, stats_, stop_));
+    threads_.push_back(std::make_unique<StreamThread>(
+        topology_, layout_, task_options, thread_options, std::move(consumer), std::move(producer),
+        std::move(restore), metrics_, stats_, stop_));
   }
   for (auto& t : threads_) t->start();
 }

@@ -136,8 +136,8 @@ Status StreamThread::process_batch() {
       const char* name = nullptr;
       const void* value = nullptr;
       size_t size = 0;
-      for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &value, &size) ==
-                         RD_KAFKA_RESP_ERR_NO_ERROR;
+      for (size_t i = 0;
+           rd_kafka_header_get_all(hdrs, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
            ++i) {
         headers_.push_back({name, std::string(static_cast<const char*>(value), value ? size : 0)});
       }
@@ -145,11 +145,11 @@ Status StreamThread::process_batch() {
     std::optional<std::string_view> value;
     if (m->payload) value = std::string_view(static_cast<const char*>(m->payload), m->len);
     const std::string_view key =
-        m->key ? std::string_view(static_cast<const char*>(m->key), m->key_len) : std::string_view();
-    SLUICE_RETURN_IF_ERROR(task->task->process(topic, Partition(m->partition), Offset(m->offset),
-                                               key, value,
-                                               Timestamp(rd_kafka_message_timestamp(m.get(), nullptr)),
-                                               headers_));
+        m->key ? std::string_view(static_cast<const char*>(m->key), m->key_len)
+               : std::string_view();
+    SLUICE_RETURN_IF_ERROR(
+        task->task->process(topic, Partition(m->partition), Offset(m->offset), key, value,
+                            Timestamp(rd_kafka_message_timestamp(m.get(), nullptr)), headers_));
     task->inputs[input].offset = Offset(m->offset + 1);
   }
   stats_.records_processed += batch_.size();

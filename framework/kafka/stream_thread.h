@@ -21,7 +21,7 @@
 namespace sluice::kafka {
 
 struct StreamThreadOptions {
-  int index = 0;                                    // names the client ids
+  int index = 0;                                      // names the client ids
   std::chrono::milliseconds commit_interval{30'000};  // commit.interval.ms; default 30 s
   std::chrono::milliseconds poll_timeout{100};        // default 100 ms
   size_t max_poll_records = 1000;                     // default 1000

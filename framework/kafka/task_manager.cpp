@@ -43,7 +43,8 @@ Status TaskManager::on_assigned(const std::vector<TopicPartition>& partitions) {
   }
   for (const TaskId& id : wanted) {
     if (tasks_.count(id)) continue;
-    SLUICE_RETURN_IF_ERROR(create_task(layout_.subtopologies[id.subtopology], Partition(id.partition)));
+    SLUICE_RETURN_IF_ERROR(
+        create_task(layout_.subtopologies[id.subtopology], Partition(id.partition)));
   }
   return Status::Ok();
 }
@@ -71,7 +72,8 @@ Status TaskManager::create_task(const SubtopologyLayout& sub, Partition partitio
     if (checkpointed.empty()) {
       std::error_code ec;
       std::filesystem::remove_all(t->checkpoint->dir(), ec);
-      if (ec) return Status::IOError(fmt::format("wiping {}: {}", t->checkpoint->dir(), ec.message()));
+      if (ec)
+        return Status::IOError(fmt::format("wiping {}: {}", t->checkpoint->dir(), ec.message()));
     } else {
       // From here on the local state moves past the checkpoint: a crash must not reuse it.
       SLUICE_RETURN_IF_ERROR(t->checkpoint->remove());

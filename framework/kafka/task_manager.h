@@ -41,8 +41,8 @@ class TaskManager {
 
   TaskManager(const Topology& topology, const TopologyLayout& layout,
               runtime::TaskOptions base_options, Producer& producer,
-              KafkaRecordCollector& collector, StateRestorer& restorer,
-              metrics::Registry& metrics, RuntimeStats& stats);
+              KafkaRecordCollector& collector, StateRestorer& restorer, metrics::Registry& metrics,
+              RuntimeStats& stats);
   ~TaskManager();
 
   // Creates and restores the tasks of newly assigned partitions. Non-ok: restore failed.

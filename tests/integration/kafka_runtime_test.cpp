@@ -3,6 +3,8 @@
 // checked through the restore counters.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "kafka/kafka_streams.h"
 #include "runtime_support.h"
 
@@ -16,6 +18,8 @@ config::ApplicationConfig app_config(const std::string& app_id, const std::strin
   c.num_stream_threads = threads;
   c.commit_interval_ms = 200;
   c.state_dir = state_dir;
+  // KAFKA_DEBUG=cgrp,fetch,... turns on librdkafka's debug logs when a test misbehaves.
+  if (const char* debug = std::getenv("KAFKA_DEBUG")) c.kafka["debug"] = debug;
   return c;
 }
 

@@ -49,8 +49,11 @@ inline std::vector<Tag> generate_tags(int n, uint64_t seed, int64_t first_index 
 }
 
 inline std::string tag_json(const Tag& t) {
-  nlohmann::json j = {{"cookie", t.cookie}, {"country", t.country}, {"action", "VIEW"},
-                      {"device", "PC"},     {"origin", "o"}};
+  nlohmann::json j = {{"cookie", t.cookie},
+                      {"country", t.country},
+                      {"action", "VIEW"},
+                      {"device", "PC"},
+                      {"origin", "o"}};
   return j.dump();
 }
 
@@ -113,8 +116,8 @@ class UpsertView {
       for (const auto& m : batch) {
         if (m->err || !m->payload) continue;
         ++records_;
-        auto j = nlohmann::json::parse(
-            std::string_view(static_cast<const char*>(m->payload), m->len));
+        auto j =
+            nlohmann::json::parse(std::string_view(static_cast<const char*>(m->payload), m->len));
         view_[{j.at("country").get<std::string>(), j.at("window_start").get<int64_t>()}] =
             j.at("n").get<int64_t>();
       }
