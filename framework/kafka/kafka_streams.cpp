@@ -16,7 +16,8 @@ KafkaStreams::KafkaStreams(const Topology& topology, config::ApplicationConfig c
                            KafkaStreamsOptions options)
     : topology_(topology), config_(std::move(config)), options_(options) {
   if (config_.application_id.empty()) throw KafkaError("application.id is required");
-  if (config_.bootstrap_servers.empty() && options_.embedded) {
+  if ((config_.bootstrap_servers.empty() || config_.bootstrap_servers == "embedded") &&
+      options_.embedded) {
     config_.bootstrap_servers = options_.embedded->bootstrap();
   }
   if (config_.bootstrap_servers.empty()) throw KafkaError("bootstrap.servers is required");
@@ -74,8 +75,9 @@ void KafkaStreams::start() {
   task_options.state_dir = config_.state_dir;
   task_options.internal_topic_prefix = layout_.internal_prefix();
   task_options.cache_max_bytes = static_cast<size_t>(std::max<int64_t>(0, config_.cache_max_bytes));
-  if (!config_.dead_letter_topic.empty())
-    task_options.dead_letter_topic = config_.dead_letter_topic;
+  task_options.dead_letter_topic = config_.dead_letter_topic.empty()
+                                       ? config_.application_id + "-dead-letters"
+                                       : config_.dead_letter_topic;
 
   for (int i = 0; i < config_.num_stream_threads; ++i) {
     const std::string client = fmt::format("{}-StreamThread-{}", config_.application_id, i + 1);

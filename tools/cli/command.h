@@ -37,5 +37,6 @@ Command add_datagen_command(CLI::App& root);
 Command add_bench_command(CLI::App& root);
 Command add_demo_command(CLI::App& root);
 Command add_broker_command(CLI::App& root);
+Command add_run_command(CLI::App& root);
 
 }  // namespace sluice::cli
