@@ -52,7 +52,12 @@ void AdminClient::create_topics(const std::vector<NewTopic>& topics,
   rd_kafka_CreateTopics(rk_.get(), raw.data(), raw.size(), options.get(), queue.get());
   std::unique_ptr<rd_kafka_event_t, EventDeleter> event(
       rd_kafka_queue_poll(queue.get(), static_cast<int>(timeout.count()) + 1000));
-  if (!event) throw KafkaError("CreateTopics: no answer before the timeout");
+  if (!event) {
+    // librdkafka's mock cluster (sluice broker) never answers CreateTopics.
+    throw KafkaError(
+        "CreateTopics: no answer before the timeout (an embedded/mock broker does not implement "
+        "CreateTopics: create the internal topics up front, e.g. sluice broker --topic NAME:P)");
+  }
   if (rd_kafka_event_error(event.get())) {
     throw KafkaError(fmt::format("CreateTopics: {}", rd_kafka_event_error_string(event.get())));
   }

@@ -25,13 +25,15 @@ inline std::string sluice_binary() {
 
 class ChildProcess {
  public:
-  explicit ChildProcess(const std::vector<std::string>& argv) {
+  // `merge_stderr`: the child's stderr goes to the same pipe (status lines of `sluice run`).
+  explicit ChildProcess(const std::vector<std::string>& argv, bool merge_stderr = false) {
     int fds[2];
     if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
     pid_ = fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
       dup2(fds[1], STDOUT_FILENO);
+      if (merge_stderr) dup2(fds[1], STDERR_FILENO);
       close(fds[0]);
       close(fds[1]);
       std::vector<char*> args;

@@ -108,9 +108,14 @@ class UpsertView {
   }
   // Polls until the view equals `expected` or `timeout` passes; returns the view.
   const CountView& wait_for(const CountView& expected, std::chrono::milliseconds timeout) {
+    return wait_until([&](const CountView& v) { return v == expected; }, timeout);
+  }
+  // Polls until `done(view)` holds or `timeout` passes; returns the view.
+  template <class Pred>
+  const CountView& wait_until(Pred done, std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     std::vector<kafka::MessagePtr> batch;
-    while (view_ != expected && std::chrono::steady_clock::now() < deadline) {
+    while (!done(view_) && std::chrono::steady_clock::now() < deadline) {
       batch.clear();
       consumer_->poll_batch(batch, 1000, 100ms);
       for (const auto& m : batch) {
