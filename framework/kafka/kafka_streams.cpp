@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <random>
 #include <thread>
 
 #include "kafka/admin_client.h"
@@ -21,9 +22,6 @@ KafkaStreams::KafkaStreams(const Topology& topology, config::ApplicationConfig c
     config_.bootstrap_servers = options_.embedded->bootstrap();
   }
   if (config_.bootstrap_servers.empty()) throw KafkaError("bootstrap.servers is required");
-  if (config_.processing_guarantee == config::ProcessingGuarantee::kExactlyOnceV2) {
-    throw KafkaError("processing.guarantee exactly_once_v2 is not implemented yet");
-  }
   if (config_.num_stream_threads < 1) throw KafkaError("num.stream.threads must be at least 1");
 }
 
@@ -79,6 +77,7 @@ void KafkaStreams::start() {
                                        ? config_.application_id + "-dead-letters"
                                        : config_.dead_letter_topic;
 
+  const std::string process_id = fmt::format("{:08x}", std::random_device{}());
   for (int i = 0; i < config_.num_stream_threads; ++i) {
     const std::string client = fmt::format("{}-StreamThread-{}", config_.application_id, i + 1);
     Conf consumer = base;
@@ -99,16 +98,26 @@ void KafkaStreams::start() {
     }
     Conf producer = base;
     producer.set("client.id", client + "-producer");
+    const bool eos = config_.processing_guarantee == config::ProcessingGuarantee::kExactlyOnceV2;
+    if (eos) {
+      // EOS v2: one transactional producer per thread; zombies are fenced through the consumer
+      // group generation (send_offsets_to_transaction), so the id only needs to be unique.
+      producer.set("transactional.id",
+                   fmt::format("{}-{}-{}", config_.application_id, process_id, i + 1));
+      consumer.set("isolation.level", "read_committed");
+    }
     Conf restore = base;
     restore.set("client.id", client + "-restore-consumer");
     restore.set("group.id", config_.application_id + "-restore");
     // Restore reads up to a known offset: do not let the broker hold a fetch for more data.
     restore.set("fetch.wait.max.ms", "10");
+    if (eos) restore.set("isolation.level", "read_committed");
     StreamThreadOptions thread_options;
     thread_options.index = i + 1;
     thread_options.commit_interval = std::chrono::milliseconds(config_.commit_interval_ms);
     thread_options.poll_timeout = options_.poll_timeout;
     thread_options.max_poll_records = options_.max_poll_records;
+    thread_options.exactly_once = eos;
     threads_.push_back(std::make_unique<StreamThread>(
         topology_, layout_, task_options, thread_options, std::move(consumer), std::move(producer),
         std::move(restore), metrics_, stats_, stop_));

@@ -31,8 +31,7 @@ struct KafkaStreamsOptions {
 
 class KafkaStreams {
  public:
-  // `topology` must outlive this object. Throws KafkaError for an unusable configuration
-  // (processing.guarantee exactly_once_v2 is not implemented yet).
+  // `topology` must outlive this object. Throws KafkaError for an unusable configuration.
   KafkaStreams(const Topology& topology, config::ApplicationConfig config,
                KafkaStreamsOptions options = {});
   ~KafkaStreams();

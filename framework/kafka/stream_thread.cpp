@@ -63,6 +63,12 @@ void StreamThread::fail(Status status) {
 
 void StreamThread::run() {
   try {
+    if (options_.exactly_once) {
+      producer_->init_transactions(std::chrono::seconds(60));
+      Status st = producer_->begin_transaction();
+      if (!st.ok()) throw KafkaError(st.message());
+      in_transaction_ = true;
+    }
     consumer_->subscribe(layout_.all_source_topics());
     loop();
   } catch (const std::exception& e) {
@@ -70,8 +76,13 @@ void StreamThread::run() {
   }
   if (!failed_) {
     // Clean shutdown: commit what was processed, close tasks with checkpoints, leave the group.
-    Status st = commit();
+    Status st = commit(/*reopen=*/false);
     if (!st.ok()) fail(st);
+  }
+  if (failed_ && in_transaction_) {
+    // Nothing of the open transaction may become visible; the tasks close dirty (no
+    // checkpoint), so their local state, which may hold its writes, is rebuilt next time.
+    (void)producer_->abort_transaction(std::chrono::seconds(30));
   }
   tasks_->close_all(!failed_);
   consumer_->close();  // revocation finds no tasks left; leaves the group
@@ -156,9 +167,10 @@ Status StreamThread::process_batch() {
   return Status::Ok();
 }
 
-Status StreamThread::commit() {
+Status StreamThread::commit(bool reopen) {
   last_commit_ = std::chrono::steady_clock::now();
   SLUICE_RETURN_IF_ERROR(tasks_->commit_tasks());
+  if (options_.exactly_once) return commit_transaction(reopen);
   SLUICE_RETURN_IF_ERROR(producer_->flush(kFlushTimeout));
   auto outcome = consumer_->commit_sync(tasks_->consumed_offsets());
   if (!outcome.ok()) return outcome.status();
@@ -168,6 +180,25 @@ Status StreamThread::commit() {
     return Status::Ok();
   }
   ++stats_.commits;
+  return Status::Ok();
+}
+
+Status StreamThread::commit_transaction(bool reopen) {
+  if (!in_transaction_) return Status::Ok();  // after the final commit of a shutdown
+  const std::vector<TopicPartitionOffset> offsets = tasks_->consumed_offsets();
+  if (!offsets.empty()) {
+    detail::PartitionListPtr list = to_partition_list(offsets);
+    GroupMetadataPtr group = consumer_->group_metadata();
+    SLUICE_RETURN_IF_ERROR(
+        producer_->send_offsets_to_transaction(list.get(), group.get(), kFlushTimeout));
+  }
+  SLUICE_RETURN_IF_ERROR(producer_->commit_transaction(kFlushTimeout));
+  in_transaction_ = false;
+  ++stats_.commits;
+  if (reopen) {
+    SLUICE_RETURN_IF_ERROR(producer_->begin_transaction());
+    in_transaction_ = true;
+  }
   return Status::Ok();
 }
 

@@ -3,7 +3,9 @@
 // committed and closed, assigned ones created and restored), feed each record to its task,
 // fire wall-clock punctuators, and every commit.interval.ms commit at-least-once: flush the
 // tasks' caches (-> changelogs and outputs), flush the producer, then commit the consumed
-// offsets. A failure that is not a record's fault stops the thread without committing.
+// offsets. Under exactly_once_v2 the outputs, changelog records and consumed offsets of each
+// commit interval form one transaction instead. A failure that is not a record's fault stops the
+// thread without committing (an open transaction is aborted).
 #pragma once
 
 #include <atomic>
@@ -25,6 +27,9 @@ struct StreamThreadOptions {
   std::chrono::milliseconds commit_interval{30'000};  // commit.interval.ms; default 30 s
   std::chrono::milliseconds poll_timeout{100};        // default 100 ms
   size_t max_poll_records = 1000;                     // default 1000
+  // exactly_once_v2: the producer is transactional (its conf carries transactional.id); each
+  // commit sends the consumed offsets in the transaction and commits it. Default: false.
+  bool exactly_once = false;
 };
 
 class StreamThread final : public RebalanceListener {
@@ -51,7 +56,9 @@ class StreamThread final : public RebalanceListener {
   void run();
   void loop();
   Status process_batch();
-  Status commit();
+  // `reopen` (exactly-once): begin the next transaction after committing this one.
+  Status commit(bool reopen = true);
+  Status commit_transaction(bool reopen);
   void fail(Status status);
 
   StreamThreadOptions options_;
@@ -71,6 +78,7 @@ class StreamThread final : public RebalanceListener {
   mutable std::mutex status_mutex_;
   Status status_;
   bool failed_ = false;  // thread-local view of status_
+  bool in_transaction_ = false;
 };
 
 }  // namespace sluice::kafka

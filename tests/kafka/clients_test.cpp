@@ -155,3 +155,52 @@ TEST(Consumer, AssignedConsumerReadsFromTheGivenOffset) {
 
 }  // namespace
 }  // namespace sluice::kafka
+
+namespace sluice::kafka {
+namespace {
+
+// librdkafka 2.0.2's mock cluster and the cooperative-sticky assignor: a second member joining
+// takes over part of the partitions incrementally (the first keeps the rest, no full revoke).
+TEST(Consumer, CooperativeStickyRebalanceMovesOnlySomePartitionsOnTheMock) {
+  MockCluster cluster(1);
+  cluster.create_topic("coop", 6);
+  auto conf = [&] {
+    Conf c = client_conf(cluster);
+    c.set("group.id", "coop-group")
+        .set("partition.assignment.strategy", "cooperative-sticky")
+        .set("session.timeout.ms", "6000")
+        .set("heartbeat.interval.ms", "500");
+    return c;
+  };
+  Recorded first_listener;
+  Consumer first(conf(), &first_listener);
+  first.subscribe({"coop"});
+  std::vector<MessagePtr> batch;
+  auto pump = [&](Consumer& c) {
+    batch.clear();
+    c.poll_batch(batch, 10, 50ms);
+  };
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (first_listener.assigned.size() < 6 && std::chrono::steady_clock::now() < deadline) {
+    pump(first);
+  }
+  ASSERT_EQ(first_listener.assigned.size(), 6u);
+  Recorded second_listener;
+  Consumer second(conf(), &second_listener);
+  second.subscribe({"coop"});
+  deadline = std::chrono::steady_clock::now() + 30s;
+  while ((second_listener.assigned.empty() ||
+          first_listener.assigned.size() + second_listener.assigned.size() != 6) &&
+         std::chrono::steady_clock::now() < deadline) {
+    pump(first);
+    pump(second);
+  }
+  EXPECT_EQ(first_listener.assigned.size() + second_listener.assigned.size(), 6u);
+  EXPECT_FALSE(second_listener.assigned.empty());
+  EXPECT_FALSE(first_listener.assigned.empty()) << "cooperative: the first member keeps some";
+  second.close();
+  first.close();
+}
+
+}  // namespace
+}  // namespace sluice::kafka
