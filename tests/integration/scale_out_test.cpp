@@ -63,7 +63,10 @@ std::vector<std::string> run_args(const std::string& config) {
           "--status-interval-ms", "300"};
 }
 
-TEST(ScaleOut, KilledProcessTasksMoveToTheOthersAndNothingIsLost) {
+// The kill point: how long after the second input burst starts the victim dies.
+class ScaleOut : public ::testing::TestWithParam<int> {};
+
+TEST_P(ScaleOut, KilledProcessTasksMoveToTheOthersAndNothingIsLost) {
   // The mock broker lacks CreateTopics: the internal topics are created up front, with the
   // partition counts the runtime derives (it checks them at startup).
   ChildProcess broker({sluice_binary(), "broker", "--topic", "tags:12", "--topic",
@@ -97,7 +100,7 @@ TEST(ScaleOut, KilledProcessTasksMoveToTheOthersAndNothingIsLost) {
     ASSERT_GT(s.tasks, 0) << "a process never got tasks";
   }
   send(3000, 22);
-  std::this_thread::sleep_for(300ms);
+  std::this_thread::sleep_for(std::chrono::milliseconds(GetParam()));
   procs[1]->signal(SIGKILL);
   EXPECT_EQ(procs[1]->wait(5s), 128 + SIGKILL);
   send(3000, 23);
@@ -135,12 +138,17 @@ TEST(ScaleOut, KilledProcessTasksMoveToTheOthersAndNothingIsLost) {
     restored += last.restored;
     EXPECT_EQ(procs[i]->wait(30s), 0) << "process " << i << " did not stop cleanly";
   }
-  // The killed process's stores were rebuilt from their changelogs by the survivors.
-  EXPECT_GT(restored, 0);
+  // How much the survivors restored depends on the schedule: a survivor that owned a task
+  // before the victim joined still has its checkpoint and restores only the victim's tail
+  // (possibly nothing). That the victim's partitions were taken over is shown above: every
+  // window of the input after the kill reached its count.
+  RecordProperty("restored", static_cast<int>(restored));
   std::printf("scale-out: survivors restored %ld changelog records\n", static_cast<long>(restored));
   broker.signal(SIGTERM);
   EXPECT_EQ(broker.wait(10s), 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(KillPoints, ScaleOut, ::testing::Values(0, 300, 1500));
 
 }  // namespace
 }  // namespace sluice::test
