@@ -125,6 +125,7 @@ Status StreamThread::process_batch() {
   int32_t last_partition = -1;
   TaskManager::Task* task = nullptr;
   size_t input = 0;
+  uint64_t processed = 0;
   for (const auto& m : batch_) {
     if (m->err) {
       if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) continue;
@@ -162,8 +163,9 @@ Status StreamThread::process_batch() {
         task->task->process(topic, Partition(m->partition), Offset(m->offset), key, value,
                             Timestamp(rd_kafka_message_timestamp(m.get(), nullptr)), headers_));
     task->inputs[input].offset = Offset(m->offset + 1);
+    ++processed;
   }
-  stats_.records_processed += batch_.size();
+  stats_.records_processed += processed;
   return Status::Ok();
 }
 

@@ -1,9 +1,13 @@
 // `sluice broker` as a separate process: kcat produces through it, librdkafka consumes.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <cstdio>
 #include <map>
 #include <random>
+#include <set>
 
 #include "child_process.h"
 #include "kafka/consumer.h"
@@ -62,6 +66,56 @@ TEST(BrokerCommand, KcatProducesAndLibrdkafkaConsumesEveryRecord) {
   EXPECT_EQ(got, sent);
   EXPECT_EQ(duplicates, 0u);
 
+  broker.signal(SIGTERM);
+  EXPECT_EQ(broker.wait(10s), 0);
+}
+
+// A port nobody listens on right now (the kernel's pick for an ephemeral bind).
+int free_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+TEST(BrokerCommand, FixedPortBootstrapsClientsThroughTheForwarder) {
+  if (std::system("command -v kcat >/dev/null 2>&1") != 0) GTEST_SKIP() << "kcat not installed";
+  const int port = free_port();
+  ChildProcess broker(
+      {sluice_binary(), "broker", "--port", std::to_string(port), "--topic", "fixed:2"});
+  const std::string bootstrap = start_broker(broker);
+  ASSERT_EQ(bootstrap, "127.0.0.1:" + std::to_string(port));
+  std::set<std::string> sent;
+  FILE* kcat = popen(("kcat -q -b " + bootstrap + " -t fixed -P").c_str(), "w");
+  ASSERT_NE(kcat, nullptr);
+  for (int i = 0; i < 500; ++i) {
+    sent.insert("line-" + std::to_string(i));
+    std::fprintf(kcat, "line-%d\n", i);
+  }
+  ASSERT_EQ(pclose(kcat), 0);
+  kafka::Conf conf;
+  conf.set("bootstrap.servers", bootstrap)
+      .set("group.id", "fixed")
+      .set("auto.offset.reset", "earliest");
+  kafka::Consumer consumer(std::move(conf));
+  consumer.subscribe({"fixed"});
+  std::set<std::string> got;
+  std::vector<kafka::MessagePtr> batch;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (got.size() < sent.size() && std::chrono::steady_clock::now() < deadline) {
+    batch.clear();
+    consumer.poll_batch(batch, 500, 100ms);
+    for (const auto& m : batch) {
+      if (!m->err) got.emplace(static_cast<const char*>(m->payload), m->len);
+    }
+  }
+  consumer.close();
+  EXPECT_EQ(got, sent);
   broker.signal(SIGTERM);
   EXPECT_EQ(broker.wait(10s), 0);
 }

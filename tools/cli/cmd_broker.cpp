@@ -1,6 +1,6 @@
-// `sluice broker [--brokers N] [--topic NAME:PARTITIONS]...`: runs librdkafka's mock Kafka
-// cluster as a standalone process on loopback. Prints `bootstrap: HOST:PORT[,...]` as its first
-// line (flushed, so a parent process can read it), then serves until SIGTERM or SIGINT and
+// `sluice broker [--port P] [--brokers N] [--topic NAME:PARTITIONS]...`: runs librdkafka's mock
+// Kafka cluster as a standalone process on loopback. Prints `bootstrap: HOST:PORT[,...]` as its
+// first line (flushed, so a parent process can read it), then serves until SIGTERM or SIGINT and
 // exits 0. The mock keeps data in memory only, a bounded tail per partition (librdkafka 2.0.2:
 // 5 MiB or 100,000 message sets), and does not compact: it is for tests and demos; production
 // runs against a real Kafka via bootstrap.servers.
@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "broker_port_forwarder.h"
 #include "command.h"
 #include "kafka/conf.h"
 #include "kafka/mock_cluster.h"
@@ -28,14 +29,6 @@ struct BrokerOptions {
 };
 
 int run_broker(const BrokerOptions& o) {
-  if (o.port != 0) {
-    // librdkafka 2.0.2's mock binds every broker to an ephemeral loopback port and has no API
-    // to choose one; pretending to honour --port would hand out a wrong address.
-    fmt::print(stderr,
-               "sluice: error: --port is not supported by librdkafka 2.0.2's mock cluster "
-               "(it picks ephemeral ports); read the address from the 'bootstrap:' line\n");
-    return kExitUsage;
-  }
   std::vector<std::pair<std::string, int>> topics;
   for (const auto& spec : o.topics) {
     const auto colon = spec.rfind(':');
@@ -67,7 +60,15 @@ int run_broker(const BrokerOptions& o) {
     for (const auto& [name, partitions] : topics) {
       cluster.create_topic(name, partitions, o.brokers);
     }
-    fmt::print("bootstrap: {}\n", cluster.bootstrap());
+    // The mock binds ephemeral ports; a fixed --port is a forwarder to its first broker.
+    std::unique_ptr<BrokerPortForwarder> forwarder;
+    std::string bootstrap = cluster.bootstrap();
+    if (o.port != 0) {
+      const std::string first = bootstrap.substr(0, bootstrap.find(','));
+      forwarder = std::make_unique<BrokerPortForwarder>(o.port, first);
+      bootstrap = "127.0.0.1:" + std::to_string(o.port);
+    }
+    fmt::print("bootstrap: {}\n", bootstrap);
     for (const auto& [name, partitions] : topics) {
       fmt::print("topic: {} partitions={}\n", name, partitions);
     }
@@ -76,7 +77,7 @@ int run_broker(const BrokerOptions& o) {
     sigwait(&stop, &sig);
     fmt::print(stderr, "sluice broker: {} received, stopping\n",
                sig == SIGTERM ? "SIGTERM" : "SIGINT");
-  } catch (const kafka::KafkaError& e) {
+  } catch (const std::exception& e) {
     fmt::print(stderr, "sluice: error: {}\n", e.what());
     return kExitFailure;
   }
@@ -89,8 +90,10 @@ Command add_broker_command(CLI::App& root) {
   auto opts = std::make_shared<BrokerOptions>();
   CLI::App* app = root.add_subcommand(
       "broker", "Run an embedded Kafka broker (librdkafka's mock cluster) on loopback");
-  app->add_option("--port", opts->port, "Port (only 0, ephemeral, is supported by the mock)")
-      ->check(non_negative());
+  app->add_option("--port", opts->port,
+                  "Fixed bootstrap port on 127.0.0.1 (forwarded to the first broker); default: "
+                  "the mock's own ephemeral port")
+      ->check(CLI::Range(0, 65535));
   app->add_option("--brokers", opts->brokers, "Number of brokers (default 1)")
       ->check(CLI::Range(1, 16));
   app->add_option("--topic", opts->topics, "Topic to create, NAME:PARTITIONS (repeatable)");
