@@ -85,12 +85,13 @@ inline Topology windowed_count_topology(const std::string& output) {
   return b.build();
 }
 
-inline void produce_tags(const std::string& bootstrap, const std::vector<Tag>& tags) {
+inline void produce_tags(const std::string& bootstrap, const std::vector<Tag>& tags,
+                         const std::string& topic = "tags") {
   kafka::Conf c;
   c.set("bootstrap.servers", bootstrap).set("linger.ms", "5");
   kafka::Producer p(std::move(c));
   for (const auto& t : tags) {
-    ASSERT_TRUE(p.send("tags", std::nullopt, t.cookie, tag_json(t), Timestamp(t.ts)).ok());
+    ASSERT_TRUE(p.send(topic, std::nullopt, t.cookie, tag_json(t), Timestamp(t.ts)).ok());
   }
   ASSERT_TRUE(p.flush(30s).ok());
 }
@@ -98,8 +99,10 @@ inline void produce_tags(const std::string& bootstrap, const std::vector<Tag>& t
 // Reads `topic` from the start; the latest value per key, decoded to (country, start) -> n.
 class UpsertView {
  public:
-  UpsertView(const std::string& bootstrap, const std::string& topic) {
+  // `read_committed`: see only committed transactions (exactly-once outputs).
+  UpsertView(const std::string& bootstrap, const std::string& topic, bool read_committed = false) {
     kafka::Conf c;
+    c.set("isolation.level", read_committed ? "read_committed" : "read_uncommitted");
     c.set("bootstrap.servers", bootstrap)
         .set("group.id", "view-" + std::to_string(std::random_device{}()))
         .set("auto.offset.reset", "earliest");
