@@ -12,6 +12,7 @@
 
 #include "command.h"
 #include "datagen_allezon.h"
+#include "datagen_kafka.h"
 #include "topology/timestamp_extractor.h"
 
 namespace sluice::cli {
@@ -25,6 +26,11 @@ struct DatagenOptions {
   uint64_t seed = 1;
   int64_t start_ms = 0;
   double rate = 1000;
+  // With bootstrap: events go to `topic` on Kafka (paced to `rate` per wall-clock second
+  // unless max_speed) instead of stdout.
+  std::string bootstrap;
+  std::string topic;
+  bool max_speed = false;
 };
 
 bool run_allezon(const DatagenOptions& o, std::FILE* out) {
@@ -69,6 +75,31 @@ int run_datagen(DatagenOptions o, const std::string& start) {
     return kExitUsage;
   }
   o.start_ms = ts->ms();
+  if (!o.bootstrap.empty() || !o.topic.empty()) {
+    if (o.bootstrap.empty() || o.topic.empty()) {
+      fmt::print(stderr, "sluice: error: --bootstrap and --topic go together\n");
+      return kExitUsage;
+    }
+    if (o.dataset != "allezon") {
+      fmt::print(stderr, "sluice: error: only 'allezon' can be sent to Kafka so far\n");
+      return kExitUsage;
+    }
+    AllezonOptions a;
+    a.count = o.count;
+    a.seed = o.seed;
+    a.start_ms = o.start_ms;
+    a.rate = o.rate;
+    AllezonGenerator gen(a);
+    try {
+      const bool ok = produce_lines(
+          {.bootstrap = o.bootstrap, .topic = o.topic, .rate = o.rate, .max_speed = o.max_speed},
+          o.count, [&gen](std::string& line) { gen.append_next(line); });
+      return ok ? kExitOk : kExitFailure;
+    } catch (const kafka::KafkaError& e) {
+      fmt::print(stderr, "sluice: error: {}\n", e.what());
+      return kExitFailure;
+    }
+  }
   if (!dataset->write(o, stdout)) {
     fmt::print(stderr, "sluice: error: cannot write to stdout: {}\n", std::strerror(errno));
     return kExitFailure;
@@ -94,6 +125,11 @@ Command add_datagen_command(CLI::App& root) {
       ->capture_default_str();
   app->add_option("--rate", o->rate, "Events per second of event time (> 0)")
       ->capture_default_str();
+  app->add_option("--bootstrap", o->bootstrap,
+                  "Send to Kafka at these brokers (with --topic) instead of stdout");
+  app->add_option("--topic", o->topic, "Kafka topic (with --bootstrap)");
+  app->add_flag("--max-speed", o->max_speed,
+                "With --bootstrap: send as fast as possible instead of --rate per second");
 
   return {app, [o, start] { return run_datagen(*o, *start); }};
 }

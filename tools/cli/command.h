@@ -38,5 +38,7 @@ Command add_bench_command(CLI::App& root);
 Command add_demo_command(CLI::App& root);
 Command add_validate_command(CLI::App& root);
 Command add_describe_command(CLI::App& root);
+Command add_broker_command(CLI::App& root);
+Command add_run_command(CLI::App& root);
 
 }  // namespace sluice::cli

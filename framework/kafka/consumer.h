@@ -1,0 +1,91 @@
+// Consumer: a librdkafka high-level consumer. With a group.id it subscribes and takes part in
+// the group (eager or cooperative, as partition.assignment.strategy says) and reports
+// assignments to a RebalanceListener; without one it reads partitions it assign()s itself
+// (the restore consumer). enable.auto.commit and enable.auto.offset.store default to false
+// here: the runtime commits what it has processed. One owner thread.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "common/status.h"
+#include "common/types.h"
+#include "kafka/conf.h"
+
+namespace sluice::kafka {
+
+struct TopicPartition {
+  std::string topic;
+  Partition partition{0};
+  auto operator<=>(const TopicPartition&) const = default;
+};
+
+struct TopicPartitionOffset {
+  std::string topic;
+  Partition partition{0};
+  Offset offset{0};  // the next offset to read
+};
+
+// Called from inside poll() when the group changes this member's assignment. on_revoked runs
+// before the partitions go (commit there); on_assigned after they arrive (restore there).
+class RebalanceListener {
+ public:
+  virtual ~RebalanceListener() = default;
+  virtual void on_assigned(const std::vector<TopicPartition>& partitions) = 0;
+  virtual void on_revoked(const std::vector<TopicPartition>& partitions) = 0;
+  // The assignment was lost (session timeout, fencing): no commit is possible any more.
+  virtual void on_lost(const std::vector<TopicPartition>& partitions) { on_revoked(partitions); }
+};
+
+using MessagePtr = std::unique_ptr<rd_kafka_message_t, detail::MessageDeleter>;
+using GroupMetadataPtr =
+    std::unique_ptr<rd_kafka_consumer_group_metadata_t, detail::GroupMetadataDeleter>;
+
+class Consumer {
+ public:
+  // Throws KafkaError. `listener` (optional) must outlive the consumer.
+  explicit Consumer(Conf conf, RebalanceListener* listener = nullptr);
+  ~Consumer();
+  Consumer(const Consumer&) = delete;
+  Consumer& operator=(const Consumer&) = delete;
+
+  void subscribe(const std::vector<std::string>& topics);  // throws KafkaError
+  // Reads exactly these partitions from these offsets (no group management).
+  Status assign(const std::vector<TopicPartitionOffset>& partitions);
+  // Appends up to `max` messages (errors included: check msg->err); waits at most `timeout`
+  // for the first. Returns how many were appended.
+  size_t poll_batch(std::vector<MessagePtr>& out, size_t max, std::chrono::milliseconds timeout);
+  // kRebalancing: the group is rebalancing (or this member's generation is stale), so the
+  // commit was refused; not an error: the revocation that follows commits again or the
+  // partitions move on.
+  enum class CommitOutcome : uint8_t { kCommitted, kRebalancing };
+  Result<CommitOutcome> commit_sync(const std::vector<TopicPartitionOffset>& offsets);
+  // The committed offsets of `partitions` (Offset(-1001) when none).
+  Result<std::vector<TopicPartitionOffset>> committed(const std::vector<TopicPartition>& partitions,
+                                                      std::chrono::milliseconds timeout);
+  // (low, high) watermarks of one partition, asked of the broker.
+  Result<std::pair<Offset, Offset>> watermarks(const std::string& topic, Partition partition,
+                                               std::chrono::milliseconds timeout);
+  GroupMetadataPtr group_metadata();
+  std::vector<TopicPartition> assignment();
+  // Leaves the group (revoking through the listener first). Idempotent.
+  void close();
+
+  rd_kafka_t* raw() { return rk_.get(); }
+
+ private:
+  static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                           rd_kafka_topic_partition_list_t* parts, void* opaque);
+
+  detail::HandlePtr rk_;
+  RebalanceListener* listener_;
+  bool closed_ = false;
+};
+
+// Builds a librdkafka partition list (offsets set) from ours.
+detail::PartitionListPtr to_partition_list(const std::vector<TopicPartitionOffset>& offsets);
+
+}  // namespace sluice::kafka

@@ -1,0 +1,20 @@
+// RuntimeStats: process-wide counters of the Kafka runtime, shared by its StreamThreads and
+// read by status lines and tests (the same figures also go to the metrics registry).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace sluice::kafka {
+
+struct RuntimeStats {
+  std::atomic<uint64_t> records_processed{0};
+  std::atomic<uint64_t> records_restored{0};  // changelog records applied while restoring
+  std::atomic<uint64_t> full_restores{0};     // stores rebuilt from the changelog's start
+  std::atomic<uint64_t> tasks_created{0};
+  std::atomic<uint64_t> tasks_closed{0};
+  std::atomic<uint64_t> commits{0};
+  std::atomic<int64_t> active_tasks{0};
+};
+
+}  // namespace sluice::kafka

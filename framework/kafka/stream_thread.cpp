@@ -1,0 +1,226 @@
+#include "kafka/stream_thread.h"
+
+#include <fmt/format.h>
+
+namespace sluice::kafka {
+
+namespace {
+constexpr auto kFlushTimeout = std::chrono::seconds(60);
+
+Timestamp wall_clock_now() {
+  return Timestamp(std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count());
+}
+}  // namespace
+
+StreamThread::StreamThread(const Topology& topology, const TopologyLayout& layout,
+                           runtime::TaskOptions task_options, StreamThreadOptions options,
+                           Conf consumer_conf, Conf producer_conf, Conf restore_conf,
+                           metrics::Registry& metrics, RuntimeStats& stats,
+                           const std::atomic<bool>& stop)
+    : options_(options), layout_(layout), stats_(stats), stop_(stop) {
+  producer_ = std::make_unique<Producer>(std::move(producer_conf));
+  collector_ = std::make_unique<KafkaRecordCollector>(*producer_);
+  restorer_ = std::make_unique<StateRestorer>(std::move(restore_conf));
+  tasks_ = std::make_unique<TaskManager>(topology, layout, std::move(task_options), *producer_,
+                                         *collector_, *restorer_, metrics, stats);
+  producer_->set_delivery_listener(
+      [this](std::string_view topic, Partition p, Offset o, rd_kafka_resp_err_t err) {
+        if (!err) tasks_->on_changelog_delivered(topic, p, o);
+      });
+  consumer_ = std::make_unique<Consumer>(std::move(consumer_conf), this);
+}
+
+StreamThread::~StreamThread() {
+  join();
+  // Tasks first (they reference the producer), then the clients.
+  consumer_.reset();
+  tasks_.reset();
+}
+
+void StreamThread::start() {
+  running_ = true;
+  thread_ = std::thread([this] { run(); });
+}
+
+void StreamThread::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+Status StreamThread::status() const {
+  std::lock_guard lock(status_mutex_);
+  return status_;
+}
+
+void StreamThread::fail(Status status) {
+  if (failed_) return;
+  failed_ = true;
+  fmt::print(stderr, "sluice: stream thread {} failed: {}\n", options_.index, status.to_string());
+  std::lock_guard lock(status_mutex_);
+  status_ = std::move(status);
+}
+
+void StreamThread::run() {
+  try {
+    if (options_.exactly_once) {
+      producer_->init_transactions(std::chrono::seconds(60));
+      Status st = producer_->begin_transaction();
+      if (!st.ok()) throw KafkaError(st.message());
+      in_transaction_ = true;
+    }
+    consumer_->subscribe(layout_.all_source_topics());
+    loop();
+  } catch (const std::exception& e) {
+    fail(Status::IOError(fmt::format("stream thread {}: {}", options_.index, e.what())));
+  }
+  if (!failed_) {
+    // Clean shutdown: commit what was processed, close tasks with checkpoints, leave the group.
+    Status st = commit(/*reopen=*/false);
+    if (!st.ok()) fail(st);
+  }
+  if (failed_ && in_transaction_) {
+    // Nothing of the open transaction may become visible; the tasks close dirty (no
+    // checkpoint), so their local state, which may hold its writes, is rebuilt next time.
+    (void)producer_->abort_transaction(std::chrono::seconds(30));
+  }
+  tasks_->close_all(!failed_);
+  consumer_->close();  // revocation finds no tasks left; leaves the group
+  running_ = false;
+}
+
+void StreamThread::loop() {
+  last_commit_ = std::chrono::steady_clock::now();
+  while (!stop_.load(std::memory_order_relaxed) && !failed_) {
+    Status st = process_batch();
+    if (!st.ok()) {
+      fail(st);
+      return;
+    }
+    const Timestamp now = wall_clock_now();
+    for (auto& [id, t] : tasks_->tasks()) {
+      st = t->task->punctuate_wall_clock(now);
+      if (!st.ok()) {
+        fail(st);
+        return;
+      }
+    }
+    producer_->poll();
+    if (std::chrono::steady_clock::now() - last_commit_ >= options_.commit_interval) {
+      st = commit();
+      if (!st.ok()) {
+        fail(st);
+        return;
+      }
+    }
+  }
+}
+
+Status StreamThread::process_batch() {
+  batch_.clear();
+  consumer_->poll_batch(batch_, options_.max_poll_records, options_.poll_timeout);
+  if (failed_) return status();  // a rebalance inside poll failed
+  // Lookup cache for runs of records from the same partition.
+  rd_kafka_topic_t* last_rkt = nullptr;
+  int32_t last_partition = -1;
+  TaskManager::Task* task = nullptr;
+  size_t input = 0;
+  uint64_t processed = 0;
+  for (const auto& m : batch_) {
+    if (m->err) {
+      if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) continue;
+      if (rd_kafka_fatal_error(consumer_->raw(), nullptr, 0)) {
+        return Status::IOError(fmt::format("consumer: {}", rd_kafka_message_errstr(m.get())));
+      }
+      fmt::print(stderr, "sluice: consumer: {}\n", rd_kafka_message_errstr(m.get()));
+      continue;
+    }
+    const char* topic = rd_kafka_topic_name(m->rkt);
+    if (m->rkt != last_rkt || m->partition != last_partition) {
+      task = tasks_->find(topic, Partition(m->partition), &input);
+      last_rkt = m->rkt;
+      last_partition = m->partition;
+    }
+    if (!task) continue;  // revoked while in flight
+    headers_.clear();
+    rd_kafka_headers_t* hdrs = nullptr;
+    if (rd_kafka_message_headers(m.get(), &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      const char* name = nullptr;
+      const void* value = nullptr;
+      size_t size = 0;
+      for (size_t i = 0;
+           rd_kafka_header_get_all(hdrs, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+           ++i) {
+        headers_.push_back({name, std::string(static_cast<const char*>(value), value ? size : 0)});
+      }
+    }
+    std::optional<std::string_view> value;
+    if (m->payload) value = std::string_view(static_cast<const char*>(m->payload), m->len);
+    const std::string_view key =
+        m->key ? std::string_view(static_cast<const char*>(m->key), m->key_len)
+               : std::string_view();
+    SLUICE_RETURN_IF_ERROR(
+        task->task->process(topic, Partition(m->partition), Offset(m->offset), key, value,
+                            Timestamp(rd_kafka_message_timestamp(m.get(), nullptr)), headers_));
+    task->inputs[input].offset = Offset(m->offset + 1);
+    ++processed;
+  }
+  stats_.records_processed += processed;
+  return Status::Ok();
+}
+
+Status StreamThread::commit(bool reopen) {
+  last_commit_ = std::chrono::steady_clock::now();
+  SLUICE_RETURN_IF_ERROR(tasks_->commit_tasks());
+  if (options_.exactly_once) return commit_transaction(reopen);
+  SLUICE_RETURN_IF_ERROR(producer_->flush(kFlushTimeout));
+  auto outcome = consumer_->commit_sync(tasks_->consumed_offsets());
+  if (!outcome.ok()) return outcome.status();
+  if (*outcome == Consumer::CommitOutcome::kRebalancing) {
+    // The revocation inside the next poll commits these offsets (or they move with their
+    // partitions, and the new owner reprocesses from the last commit: at-least-once).
+    return Status::Ok();
+  }
+  ++stats_.commits;
+  return Status::Ok();
+}
+
+Status StreamThread::commit_transaction(bool reopen) {
+  if (!in_transaction_) return Status::Ok();  // after the final commit of a shutdown
+  const std::vector<TopicPartitionOffset> offsets = tasks_->consumed_offsets();
+  if (!offsets.empty()) {
+    detail::PartitionListPtr list = to_partition_list(offsets);
+    GroupMetadataPtr group = consumer_->group_metadata();
+    SLUICE_RETURN_IF_ERROR(
+        producer_->send_offsets_to_transaction(list.get(), group.get(), kFlushTimeout));
+  }
+  SLUICE_RETURN_IF_ERROR(producer_->commit_transaction(kFlushTimeout));
+  in_transaction_ = false;
+  ++stats_.commits;
+  if (reopen) {
+    SLUICE_RETURN_IF_ERROR(producer_->begin_transaction());
+    in_transaction_ = true;
+  }
+  return Status::Ok();
+}
+
+void StreamThread::on_assigned(const std::vector<TopicPartition>& partitions) {
+  if (failed_) return;
+  Status st = tasks_->on_assigned(partitions);
+  if (!st.ok()) fail(st);
+}
+
+void StreamThread::on_revoked(const std::vector<TopicPartition>& partitions) {
+  if (!failed_) {
+    Status st = commit();
+    if (!st.ok()) fail(st);
+  }
+  tasks_->close_tasks_for(partitions, !failed_);
+}
+
+void StreamThread::on_lost(const std::vector<TopicPartition>& partitions) {
+  // Another member may own these already: committing could overwrite its progress.
+  tasks_->close_tasks_for(partitions, false);
+}
+
+}  // namespace sluice::kafka

@@ -1,0 +1,123 @@
+#include "kafka/topology_layout.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "kafka/conf.h"
+
+namespace sluice::kafka {
+
+std::string TopologyLayout::changelog_topic(std::string_view store) const {
+  return fmt::format("{}-{}-changelog", application_id, store);
+}
+
+const SubtopologyLayout* TopologyLayout::reader_of(std::string_view topic) const {
+  for (const auto& s : subtopologies) {
+    for (const auto& t : s.source_topics) {
+      if (t == topic) return &s;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<std::string> TopologyLayout::all_source_topics() const {
+  std::vector<std::string> out;
+  for (const auto& s : subtopologies)
+    out.insert(out.end(), s.source_topics.begin(), s.source_topics.end());
+  return out;
+}
+
+TopologyLayout plan_layout(const Topology& topology, const std::string& application_id,
+                           const std::map<std::string, int>& existing) {
+  TopologyLayout layout;
+  layout.application_id = application_id;
+  const std::string prefix = layout.internal_prefix();
+  const auto& nodes = topology.nodes();
+  const auto groups = topology.subtopologies();
+  // Which sub-topology writes each internal topic (its partition count follows the writer's).
+  std::map<std::string, size_t> internal_writer;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    SubtopologyLayout s;
+    s.id = static_cast<int32_t>(g);
+    s.nodes = groups[g];
+    std::set<std::string> stores;
+    for (size_t i : groups[g]) {
+      const auto& n = nodes[i];
+      stores.insert(n.stores.begin(), n.stores.end());
+      if (n.type == NodeType::kSource) {
+        for (const auto& t : n.source->topics) {
+          s.source_topics.push_back(n.source->internal ? prefix + t : t);
+        }
+      }
+      if (n.type == NodeType::kSink && n.sink->internal)
+        internal_writer[prefix + n.sink->topic] = g;
+    }
+    s.stores.assign(stores.begin(), stores.end());
+    layout.subtopologies.push_back(std::move(s));
+  }
+  // External sources first: they must exist and co-partitioned ones must agree.
+  for (auto& s : layout.subtopologies) {
+    for (const auto& t : s.source_topics) {
+      if (internal_writer.count(t)) continue;
+      auto it = existing.find(t);
+      if (it == existing.end()) {
+        throw KafkaError(
+            fmt::format("source topic '{}' does not exist (sub-topology {})", t, s.id));
+      }
+      if (s.partitions != 0 && s.partitions != it->second) {
+        throw KafkaError(fmt::format(
+            "co-partitioned source topics of sub-topology {} disagree: '{}' has {} partitions, "
+            "others {}",
+            s.id, t, it->second, s.partitions));
+      }
+      s.partitions = it->second;
+    }
+  }
+  // Internal sources take the partition count of their writer (an existing repartition topic
+  // keeps its own); repeat until nothing changes, for chains of repartition steps.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (auto& s : layout.subtopologies) {
+      if (s.partitions != 0) continue;
+      int count = 0;
+      for (const auto& t : s.source_topics) {
+        auto ex = existing.find(t);
+        if (ex != existing.end()) {
+          count = ex->second;
+        } else {
+          count = std::max(count, layout.subtopologies[internal_writer.at(t)].partitions);
+        }
+      }
+      if (count > 0) {
+        s.partitions = count;
+        changed = true;
+      }
+    }
+  }
+  for (const auto& s : layout.subtopologies) {
+    if (s.partitions == 0) {
+      throw KafkaError(
+          fmt::format("sub-topology {} has no partition count (a repartition cycle?)", s.id));
+    }
+  }
+  for (const auto& [topic, writer] : internal_writer) {
+    const SubtopologyLayout* reader = layout.reader_of(topic);
+    const int partitions = reader ? reader->partitions : layout.subtopologies[writer].partitions;
+    layout.internal_topics.push_back(
+        NewTopic{topic, partitions, -1, {{"cleanup.policy", "delete"}}});
+  }
+  for (const auto& s : layout.subtopologies) {
+    for (const auto& store : s.stores) {
+      const state::StoreOptions* opts = topology.store(store);
+      if (!opts || !opts->logging) continue;
+      const char* policy = opts->kind == state::StoreKind::kWindow ? "compact,delete" : "compact";
+      layout.internal_topics.push_back(
+          NewTopic{layout.changelog_topic(store), s.partitions, -1, {{"cleanup.policy", policy}}});
+    }
+  }
+  return layout;
+}
+
+}  // namespace sluice::kafka

@@ -1,0 +1,45 @@
+// TopologyLayout: how a Topology maps onto Kafka for one application id: its sub-topologies
+// (Kafka Streams' numbering: the order Topology::subtopologies() returns), the full names of
+// the topics each reads (internal ones prefixed "<application.id>-"), the partition count of
+// each (= its task count), and the internal topics to create: repartition topics and one
+// changelog per logged store, "<application.id>-<store>-changelog", with the partition count
+// of the store's sub-topology. Computed once at startup from the cluster's topic list.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "kafka/admin_client.h"
+#include "topology/topology.h"
+
+namespace sluice::kafka {
+
+struct SubtopologyLayout {
+  int32_t id = 0;
+  std::vector<size_t> nodes;               // indices into Topology::nodes()
+  std::vector<std::string> source_topics;  // full names
+  std::vector<std::string> stores;         // every store its nodes use
+  int partitions = 0;                      // tasks: one per partition
+};
+
+struct TopologyLayout {
+  std::string application_id;
+  std::vector<SubtopologyLayout> subtopologies;
+  // Internal topics to create: repartition topics, then changelogs.
+  std::vector<NewTopic> internal_topics;
+
+  std::string internal_prefix() const { return application_id + "-"; }
+  std::string changelog_topic(std::string_view store) const;
+  // The sub-topology reading `topic` (full name), or nullptr.
+  const SubtopologyLayout* reader_of(std::string_view topic) const;
+  // Every topic the application consumes.
+  std::vector<std::string> all_source_topics() const;
+};
+
+// Plans the layout. `existing` maps topic names to partition counts (AdminClient::list_topics).
+// Throws KafkaError when a source topic is missing or co-partitioned sources disagree.
+TopologyLayout plan_layout(const Topology& topology, const std::string& application_id,
+                           const std::map<std::string, int>& existing);
+
+}  // namespace sluice::kafka
