@@ -85,7 +85,7 @@ Status TaskManager::create_task(const SubtopologyLayout& sub, Partition partitio
   t->task = std::make_unique<runtime::StreamTask>(t->id, topology_, options, collector_,
                                                   *t->changelog, metrics_);
   try {
-    t->task->init(Timestamp(0));
+    t->task->initialize_stores(Timestamp(0));
   } catch (const std::exception& e) {
     return Status::IOError(fmt::format("task {}: {}", name, e.what()));
   }
@@ -114,6 +114,13 @@ Status TaskManager::create_task(const SubtopologyLayout& sub, Partition partitio
       fmt::print(stderr, "sluice: task {} restored {} records into {} (from offset {})\n", name,
                  restored->records, cl.store, from ? from->value() : 0);
     }
+  }
+  // Processors start only on restored stores (a write-back aggregate reads which windows the
+  // store holds when it starts).
+  try {
+    t->task->complete_restoration();
+  } catch (const std::exception& e) {
+    return Status::IOError(fmt::format("task {}: {}", name, e.what()));
   }
   tasks_.emplace(t->id, std::move(t));
   ++generation_;

@@ -76,12 +76,25 @@ void StreamTask::open_stores(const std::vector<size_t>& nodes) {
 }
 
 void StreamTask::init(Timestamp wall_clock) {
+  initialize_stores(wall_clock);
+  complete_restoration();
+}
+
+void StreamTask::initialize_stores(Timestamp wall_clock) {
   wall_clock_ = wall_clock;
+  open_stores(node_subset());
+}
+
+std::vector<size_t> StreamTask::node_subset() const {
   std::vector<size_t> subset = options_.nodes;
   if (subset.empty()) {
     for (size_t i = 0; i < topology_.nodes().size(); ++i) subset.push_back(i);
   }
-  open_stores(subset);
+  return subset;
+}
+
+void StreamTask::complete_restoration() {
+  const std::vector<size_t> subset = node_subset();
   const auto& all = topology_.nodes();
   std::vector<detail::ProcessorNode*> by_index(all.size(), nullptr);
   for (size_t i : subset) {

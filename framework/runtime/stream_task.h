@@ -59,6 +59,11 @@ class StreamTask {
 
   // Opens stores and initializes processors. Throws std::runtime_error on failure (startup).
   void init(Timestamp wall_clock);
+  // init() in two steps, as Kafka Streams does around restoration: open the stores, restore
+  // them (the caller writes the changelog into store()), then initialize the processors, which
+  // may read what the stores hold (a write-back aggregate learns which windows are stored).
+  void initialize_stores(Timestamp wall_clock);
+  void complete_restoration();
 
   // Processes one input record of `topic`. Returns non-ok only for failures that are not the
   // record's fault (store I/O); the caller then stops the task.
@@ -89,6 +94,7 @@ class StreamTask {
  private:
   struct Source;
   void open_stores(const std::vector<size_t>& nodes);
+  std::vector<size_t> node_subset() const;
   void send_dead_letter(const Status& status, std::string_view topic, Partition partition,
                         Offset offset, std::string_view key, std::optional<std::string_view> value,
                         Timestamp ts, const Headers& headers);
