@@ -1,9 +1,9 @@
-// `sluice run --config APP.yaml [--embedded] [--topic NAME:PARTITIONS]... --builtin NAME`:
-// runs a topology on a Kafka consumer group (application.id) until SIGTERM/SIGINT, then stops
-// polling, commits, closes its tasks and leaves the group (exit 0). With --embedded it starts
-// librdkafka's mock cluster in-process and prints `bootstrap: HOST:PORT` first. Topology files
-// (YAML) are accepted once the YAML loader is wired in; until then --builtin picks a topology
-// built with the C++ DSL (builtin_topologies.h).
+// `sluice run --config APP.yaml [--embedded] [--topic NAME:PARTITIONS]... (TOPOLOGY.yaml |
+// --builtin NAME)`: runs a topology on a Kafka consumer group (application.id) until
+// SIGTERM/SIGINT, then stops polling, commits, closes its tasks and leaves the group (exit 0).
+// With --embedded it starts librdkafka's mock cluster in-process and prints
+// `bootstrap: HOST:PORT` first. The topology is a topology file (YAML, framework/yaml) or one
+// built with the C++ DSL (--builtin, builtin_topologies.h).
 #include <fmt/core.h>
 #include <fmt/format.h>
 #include <pthread.h>
@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <ctime>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@
 #include "kafka/kafka_streams.h"
 #include "kafka/mock_cluster.h"
 #include "run_application.h"
+#include "yaml/topology_file.h"
 
 namespace sluice::cli {
 
@@ -62,23 +64,28 @@ int run_command(const RunCommandOptions& o) {
     fmt::print(stderr, "sluice: error: {}\n", e.what());
     return kExitUsage;
   }
-  if (!o.topology_files.empty()) {
+  if (o.topology_files.size() + (o.builtin.empty() ? 0 : 1) != 1) {
     fmt::print(stderr,
-               "sluice: error: topology files are not supported yet (the YAML loader is not "
-               "wired in); use --builtin {{{}}}\n",
+               "sluice: error: give one topology: a topology file (YAML) or --builtin {{{}}}; "
+               "an application runs one topology, so run one process per file\n",
                fmt::join(builtin_topology_names(), ","));
     return kExitUsage;
   }
-  if (o.builtin.empty()) {
-    fmt::print(stderr, "sluice: error: give a topology: --builtin {{{}}}\n",
-               fmt::join(builtin_topology_names(), ","));
-    return kExitUsage;
-  }
-  auto topology =
-      build_builtin_topology(o.builtin, {.input_topic = o.input, .output_topic = o.output});
-  if (!topology) {
-    fmt::print(stderr, "sluice: error: unknown builtin topology '{}'\n", o.builtin);
-    return kExitUsage;
+  std::optional<Topology> topology;
+  if (!o.topology_files.empty()) {
+    try {
+      topology = yaml::load_topology_file(o.topology_files.front()).topology;
+    } catch (const config::ConfigError& e) {
+      fmt::print(stderr, "{}\n", e.what());  // FILE:LINE:COL: error: ... lines
+      return kExitUsage;
+    }
+  } else {
+    topology =
+        build_builtin_topology(o.builtin, {.input_topic = o.input, .output_topic = o.output});
+    if (!topology) {
+      fmt::print(stderr, "sluice: error: unknown builtin topology '{}'\n", o.builtin);
+      return kExitUsage;
+    }
   }
   RunOptions run;
   run.embedded = o.embedded || config.bootstrap_servers == "embedded";
