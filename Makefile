@@ -5,7 +5,7 @@ TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 BENCH_EVENTS ?= 1000000
 
-.PHONY: all deps configure build test test-unit test-integration run bench asan format format-check clean
+.PHONY: all deps configure build test test-unit test-integration run demo bench asan format format-check clean
 
 all: build
 
@@ -27,9 +27,13 @@ test-unit: build
 test-integration: build
 	@cd $(BUILD) && ctest --output-on-failure -L integration
 
-# The main job on the embedded default. Until the Kafka runtime lands, this runs the minute
-# aggregation through the test driver on generated Allezon data and prints what it produced.
+# The main job on the embedded default: the mission topologies, each on an in-process mock
+# broker fed by the built-in generator, until Ctrl-C (DURATION=SECONDS stops by itself).
 run: build
+	@BIN=$(BUILD)/bin/sluice bash tools/run-embedded.sh
+
+# The minute aggregation through the test driver on generated data, with no broker at all.
+demo: build
 	@$(BUILD)/bin/sluice demo --count 300000
 
 $(BUILD)/allezon-$(BENCH_EVENTS).jsonl: build
