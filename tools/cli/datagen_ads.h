@@ -40,9 +40,9 @@ struct AdsOptions {
 class AdsGenerator {
  public:
   explicit AdsGenerator(const AdsOptions& options)
-      : o_(options), rng_(options.seed ^ 0xad5e'0000'0000'0001ULL) {
-    if (o_.campaigns == 0) o_.campaigns = 1;
-    campaign_pick_ = ZipfSampler(o_.campaigns, 0.8, 1);
+      : o_(clamped(options)),
+        rng_(options.seed ^ 0xad5e'0000'0000'0001ULL),
+        campaign_pick_(o_.campaigns, 0.8, 1) {
     Rng dict(options.seed ^ 0xad5e'd1c7'0000'0002ULL);
     for (size_t i = 0; i < o_.campaigns; ++i) {
       Campaign c;
@@ -113,6 +113,11 @@ class AdsGenerator {
   int64_t last_time_ms() const { return ts_; }
 
  private:
+  static AdsOptions clamped(AdsOptions o) {
+    if (o.campaigns == 0) o.campaigns = 1;
+    return o;
+  }
+
   enum Type : uint8_t { kImpression, kClick, kConversion };
   struct Campaign {
     std::string name;
@@ -146,7 +151,7 @@ class AdsGenerator {
 
   AdsOptions o_;
   Rng rng_;
-  ZipfSampler campaign_pick_{1, 0};
+  ZipfSampler campaign_pick_;
   std::vector<Campaign> campaigns_;
   std::priority_queue<Pending, std::vector<Pending>, std::greater<Pending>> pending_;
   IsoTimeFormatter time_;
