@@ -5,8 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <tuple>
 
 #include "../../tools/cli/datagen_allezon.h"
+#include "../../tools/cli/datagen_products.h"
 #include "kafka/consumer.h"
 #include "kafka/mock_cluster.h"
 
@@ -64,6 +68,58 @@ TEST(DatagenKafka, EveryEventArrivesKeyedByCookieWithItsEventTime) {
       got[std::string(static_cast<const char*>(m->payload), m->len)] = {
           std::string(static_cast<const char*>(m->key), m->key_len),
           rd_kafka_message_timestamp(m.get(), nullptr)};
+    }
+  }
+  EXPECT_EQ(got, expected);
+}
+
+// Products carry their id as a JSON number, so the key cannot come from a string field: the
+// generator names it (produce_records). Expected: the id of the image the op selects, and the
+// event time start + i / rate.
+TEST(DatagenKafka, ProductsArriveKeyedByProductIdWithTheirEventTime) {
+  kafka::MockCluster cluster(1);
+  cluster.create_topic("products", 3);
+  ProductsOptions p;
+  p.count = 1500, p.seed = 4, p.products = 40, p.rate = 50;
+  using Record = std::tuple<std::string, std::string, int64_t>;  // value, key, timestamp
+  std::multiset<Record> expected;
+  {
+    ProductsGenerator gen(p);
+    for (uint64_t i = 0; i < p.count; ++i) {
+      std::string line;
+      gen.append_next(line);
+      line.pop_back();
+      const auto j = nlohmann::json::parse(line);
+      const auto& image = j.at("op") == "d" ? j.at("before") : j.at("after");
+      expected.insert({line, std::to_string(image.at("id").get<int64_t>()),
+                       p.start_ms + static_cast<int64_t>(i) * 20});
+    }
+  }
+  ProductsGenerator gen(p);
+  ASSERT_TRUE(
+      produce_records({.bootstrap = cluster.bootstrap(), .topic = "products", .max_speed = true},
+                      p.count, [&gen](KeyedLine& r) {
+                        gen.append_next(r.line);
+                        r.key = gen.last_key();
+                        r.time_ms = gen.last_time_ms();
+                      }));
+  kafka::Conf c;
+  c.set("bootstrap.servers", cluster.bootstrap())
+      .set("group.id", "check")
+      .set("auto.offset.reset", "earliest");
+  kafka::Consumer consumer(std::move(c));
+  consumer.subscribe({"products"});
+  std::multiset<Record> got;
+  std::vector<kafka::MessagePtr> batch;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (got.size() < expected.size() && std::chrono::steady_clock::now() < deadline) {
+    batch.clear();
+    consumer.poll_batch(batch, 500, 100ms);
+    for (const auto& m : batch) {
+      if (m->err) continue;
+      got.insert({std::string(static_cast<const char*>(m->payload), m->len),
+                  std::string(static_cast<const char*>(m->key), m->key_len),
+                  rd_kafka_message_timestamp(m.get(), nullptr)});
     }
   }
   EXPECT_EQ(got, expected);

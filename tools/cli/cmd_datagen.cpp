@@ -1,5 +1,6 @@
 // `sluice datagen <dataset> --count N [--seed S] [--start ISO8601] [--rate EVENTS_PER_SEC]`:
-// writes synthetic events as JSON lines to stdout; the same options give the same bytes.
+// writes synthetic events as JSON lines to stdout (or, with --bootstrap and --topic, to a Kafka
+// topic, each event keyed as its dataset says); the same options give the same bytes.
 // Datasets are listed in kDatasets below; each is a header-only generator (datagen_<name>.h)
 // so its statistics can be unit-tested.
 #include <fmt/core.h>
@@ -11,8 +12,12 @@
 #include <string>
 
 #include "command.h"
+#include "datagen_ads.h"
 #include "datagen_allezon.h"
+#include "datagen_events.h"
 #include "datagen_kafka.h"
+#include "datagen_orders.h"
+#include "datagen_products.h"
 #include "topology/timestamp_extractor.h"
 
 namespace sluice::cli {
@@ -33,23 +38,73 @@ struct DatagenOptions {
   bool max_speed = false;
 };
 
-bool run_allezon(const DatagenOptions& o, std::FILE* out) {
-  AllezonOptions a;
+// The generator-specific options of a dataset, from the common ones.
+template <typename Options>
+Options common_options(const DatagenOptions& o) {
+  Options a;
   a.count = o.count;
   a.seed = o.seed;
   a.start_ms = o.start_ms;
   a.rate = o.rate;
-  return write_allezon(a, out);
+  return a;
+}
+
+KafkaDatagenOptions kafka_options(const DatagenOptions& o) {
+  return {.bootstrap = o.bootstrap, .topic = o.topic, .rate = o.rate, .max_speed = o.max_speed};
+}
+
+// Datasets whose generators name each event's key and time (last_key, last_time_ms).
+template <typename Generator, typename Options, bool (*Write)(const Options&, std::FILE*)>
+struct Keyed {
+  static bool write(const DatagenOptions& o, std::FILE* out) {
+    return Write(common_options<Options>(o), out);
+  }
+  static bool produce(const DatagenOptions& o) {
+    Generator gen(common_options<Options>(o));
+    return produce_records(kafka_options(o), o.count, [&gen](KeyedLine& r) {
+      gen.append_next(r.line);
+      r.key = gen.last_key();
+      r.time_ms = gen.last_time_ms();
+    });
+  }
+};
+
+bool write_allezon_events(const DatagenOptions& o, std::FILE* out) {
+  return write_allezon(common_options<AllezonOptions>(o), out);
+}
+bool produce_allezon(const DatagenOptions& o) {
+  AllezonGenerator gen(common_options<AllezonOptions>(o));
+  return produce_lines(kafka_options(o), o.count,
+                       [&gen](std::string& line) { gen.append_next(line); });
 }
 
 struct Dataset {
   const char* name;
   const char* description;
   bool (*write)(const DatagenOptions&, std::FILE*);  // false when writing failed (errno set)
+  // Sends to o.topic; false (message on stderr) when producing failed; throws
+  // kafka::KafkaError for a bad configuration.
+  bool (*produce)(const DatagenOptions&);
 };
 
+using Orders = Keyed<OrdersGenerator, OrdersOptions, write_orders>;
+using Products = Keyed<ProductsGenerator, ProductsOptions, write_products>;
+using Ads = Keyed<AdsGenerator, AdsOptions, write_ads>;
+using Events = Keyed<EventsGenerator, EventsOptions, write_events>;
+
 constexpr Dataset kDatasets[] = {
-    {"allezon", "Allezon user tags (sluice.allezon.UserTag)", run_allezon},
+    {"allezon", "Allezon user tags (sluice.allezon.UserTag), keyed by cookie", write_allezon_events,
+     produce_allezon},
+    {"orders", "pizza-shop orders (sluice.shop.Order), keyed by order id", Orders::write,
+     Orders::produce},
+    {"products", "pizza-shop products as Debezium CDC (sluice.shop.Product), keyed by product id",
+     Products::write, Products::produce},
+    {"ads", "ad impressions, clicks and conversions (sluice.ads.AdEvent), keyed by campaign",
+     Ads::write, Ads::produce},
+    {"events",
+     "web events (sluice.events.WebEvent), keyed by uuid; event time only in the Kafka "
+     "timestamp",
+     Events::write, Events::produce},
 };
 
 constexpr const char* kDefaultStart = "2022-03-22T12:00:00.000Z";
@@ -80,21 +135,8 @@ int run_datagen(DatagenOptions o, const std::string& start) {
       fmt::print(stderr, "sluice: error: --bootstrap and --topic go together\n");
       return kExitUsage;
     }
-    if (o.dataset != "allezon") {
-      fmt::print(stderr, "sluice: error: only 'allezon' can be sent to Kafka so far\n");
-      return kExitUsage;
-    }
-    AllezonOptions a;
-    a.count = o.count;
-    a.seed = o.seed;
-    a.start_ms = o.start_ms;
-    a.rate = o.rate;
-    AllezonGenerator gen(a);
     try {
-      const bool ok = produce_lines(
-          {.bootstrap = o.bootstrap, .topic = o.topic, .rate = o.rate, .max_speed = o.max_speed},
-          o.count, [&gen](std::string& line) { gen.append_next(line); });
-      return ok ? kExitOk : kExitFailure;
+      return dataset->produce(o) ? kExitOk : kExitFailure;
     } catch (const kafka::KafkaError& e) {
       fmt::print(stderr, "sluice: error: {}\n", e.what());
       return kExitFailure;

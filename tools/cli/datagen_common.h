@@ -1,6 +1,6 @@
 // Building blocks shared by the `sluice datagen` generators: a fast seeded RNG, a skewed
-// (Zipf-like) sampler, an ISO-8601 formatter that caches the current second, and a buffered
-// writer. Header-only so the generators can be unit-tested without linking tools/cli.
+// (Zipf-like) sampler, random UUIDs, an ISO-8601 formatter that caches the current second, and a
+// buffered writer. Header-only so the generators can be unit-tested without linking tools/cli.
 #pragma once
 
 #include <cmath>
@@ -48,6 +48,20 @@ class Rng {
   static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   uint64_t s_[4];
 };
+
+// Appends a random version-4 UUID ("8-4-4-4-12" lowercase hex) drawn from `rng`, so that it
+// repeats with the seed.
+inline void append_uuid4(Rng& rng, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  uint64_t hi = rng.next(), lo = rng.next();
+  hi = (hi & ~0xf000ULL) | 0x4000ULL;        // version 4
+  lo = (lo & ~(3ULL << 62)) | (2ULL << 62);  // RFC 4122 variant
+  for (int i = 0; i < 32; ++i) {
+    if (i == 8 || i == 12 || i == 16 || i == 20) out.push_back('-');
+    const uint64_t w = i < 16 ? hi : lo;
+    out.push_back(kHex[(w >> (60 - 4 * (i % 16))) & 0xf]);
+  }
+}
 
 // Draws ranks 0..n-1 with P(k) proportional to 1 / (k + 1 + offset)^exponent in O(1) (Vose's
 // alias method). exponent 0 is uniform; around 1 is a classic long tail; a positive offset

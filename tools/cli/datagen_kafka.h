@@ -1,8 +1,9 @@
 // Sends generated JSON lines to a Kafka topic instead of stdout (`sluice datagen ... --bootstrap
-// B --topic T`): the record key is the line's `key_field` string value, the record timestamp its
-// `time_field` (ISO-8601; Kafka's create time when absent), and sending is paced to `rate`
-// records per wall-clock second unless `max_speed`. Line generation stays in the datagen_*.h
-// generators; this only ships lines.
+// B --topic T`): each record carries the key and timestamp its generator gives it
+// (produce_records), or for line-only generators the line's `key_field` string value and its
+// `time_field` (ISO-8601; Kafka's create time when absent) (produce_lines). Sending is paced to
+// `rate` records per wall-clock second unless `max_speed`. Line generation stays in the
+// datagen_*.h generators; this only ships lines.
 #pragma once
 
 #include <fmt/core.h>
@@ -39,23 +40,29 @@ inline std::string_view json_string_field(std::string_view line, std::string_vie
   return end == std::string_view::npos ? std::string_view() : line.substr(start, end - start);
 }
 
-// `next(line)` appends one line (ending in '\n') to `line`. Returns false (message on stderr)
-// when producing failed. Throws kafka::KafkaError for a bad configuration (startup).
-inline bool produce_lines(const KafkaDatagenOptions& o, uint64_t count,
-                          const std::function<void(std::string&)>& next) {
+// One generated record as it goes to Kafka.
+struct KeyedLine {
+  std::string line;  // the JSON value; a trailing '\n' is not sent
+  std::string key;
+  int64_t time_ms = 0;  // record timestamp
+};
+
+// `next(record)` fills the line (appending to the cleared `record.line`), key and time of the
+// next record. Returns false (message on stderr) when producing failed. Throws
+// kafka::KafkaError for a bad configuration (startup). `o.key_field`/`o.time_field` are unused.
+inline bool produce_records(const KafkaDatagenOptions& o, uint64_t count,
+                            const std::function<void(KeyedLine&)>& next) {
   kafka::Conf conf;
   conf.set("bootstrap.servers", o.bootstrap).set("linger.ms", "5");
   kafka::Producer producer(std::move(conf));
-  std::string line;
+  KeyedLine record;
   const auto begin = std::chrono::steady_clock::now();
   for (uint64_t i = 0; i < count; ++i) {
-    line.clear();
-    next(line);
-    std::string_view text(line);
+    record.line.clear();
+    next(record);
+    std::string_view text(record.line);
     if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
-    const auto ts = parse_iso8601(json_string_field(text, o.time_field));
-    Status st = producer.send(o.topic, std::nullopt, json_string_field(text, o.key_field), text,
-                              ts.value_or(Timestamp(0)));
+    Status st = producer.send(o.topic, std::nullopt, record.key, text, Timestamp(record.time_ms));
     if (!st.ok()) {
       fmt::print(stderr, "sluice: error: {}\n", st.to_string());
       return false;
@@ -74,6 +81,19 @@ inline bool produce_lines(const KafkaDatagenOptions& o, uint64_t count,
     return false;
   }
   return true;
+}
+
+// `next(line)` appends one line (ending in '\n') to `line`; its key is the line's `key_field`
+// and its timestamp the line's `time_field` (ISO-8601; 0 when absent). Returns false (message
+// on stderr) when producing failed. Throws kafka::KafkaError for a bad configuration.
+inline bool produce_lines(const KafkaDatagenOptions& o, uint64_t count,
+                          const std::function<void(std::string&)>& next) {
+  return produce_records(o, count, [&](KeyedLine& r) {
+    next(r.line);
+    std::string_view text(r.line);
+    r.key = json_string_field(text, o.key_field);
+    r.time_ms = parse_iso8601(json_string_field(text, o.time_field)).value_or(Timestamp(0)).ms();
+  });
 }
 
 }  // namespace sluice::cli
