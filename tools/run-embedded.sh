@@ -5,6 +5,7 @@
 # Stop with Ctrl-C (SIGINT reaches every process: each commits, leaves its group, exits 0), or
 # set DURATION=SECONDS to stop by itself. RATE sets events per second per generator.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 BIN=${BIN:-build/bin/sluice}
 RATE=${RATE:-2000}
 DURATION=${DURATION:-0}
