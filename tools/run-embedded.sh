@@ -39,13 +39,9 @@ start() {
   done
 }
 
-supports() { "$BIN" datagen --help 2>&1 | grep -q " $1 = "; }
-
 echo "state.dir: $STATE_DIR" >&2
 start minute_aggregation allezon:user_tags
 start profile_capping allezon:user_tags
-if supports orders; then
-  start product_enrichment products:mysql.pizzashop.products orders:orders
-fi
-if supports ads; then start kpi_changes ads:ad_events; fi
+start product_enrichment products:mysql.pizzashop.products orders:orders
+start kpi_changes ads:ad_events
 if [[ $DURATION -gt 0 ]]; then sleep "$DURATION"; else wait; fi
