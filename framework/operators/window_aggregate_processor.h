@@ -65,7 +65,7 @@ struct WindowAggregateSpec {
   uint32_t out_window_start = 0;
   uint32_t out_window_end = 0;
   uint32_t out_grouping_set = 0;
-  std::vector<uint32_t> out_group_slots;      // per group field
+  std::vector<uint32_t> out_group_slots;     // per group field
   size_t max_open_bytes = size_t{64} << 20;  // WindowAggregateOptions::max_open_bytes
 };
 
