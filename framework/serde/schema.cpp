@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "common/edit_distance.h"
+
 namespace sluice::serde {
 
 namespace gp = google::protobuf;
@@ -259,23 +261,6 @@ std::optional<uint32_t> Schema::find(std::string_view path) const {
   if (it == by_path_.end()) return std::nullopt;
   return it->second;
 }
-
-namespace {
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-}  // namespace
 
 std::vector<std::string> Schema::nearest(std::string_view path, size_t max) const {
   std::vector<std::pair<size_t, std::string>> scored;
