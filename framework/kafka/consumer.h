@@ -56,7 +56,8 @@ class Consumer {
   // Reads exactly these partitions from these offsets (no group management).
   Status assign(const std::vector<TopicPartitionOffset>& partitions);
   // Appends up to `max` messages (errors included: check msg->err); waits at most `timeout`
-  // for the first. Returns how many were appended.
+  // for the first. Returns how many were appended. The messages belong to this consumer's
+  // handle: destroy them before closing or destroying the consumer.
   size_t poll_batch(std::vector<MessagePtr>& out, size_t max, std::chrono::milliseconds timeout);
   // kRebalancing: the group is rebalancing (or this member's generation is stale), so the
   // commit was refused; not an error: the revocation that follows commits again or the

@@ -34,7 +34,9 @@ StreamThread::StreamThread(const Topology& topology, const TopologyLayout& layou
 
 StreamThread::~StreamThread() {
   join();
-  // Tasks first (they reference the producer), then the clients.
+  // Tasks first (they reference the producer), then the clients; polled messages belong to the
+  // consumer's handle and must go before it.
+  batch_.clear();
   consumer_.reset();
   tasks_.reset();
 }
@@ -85,6 +87,7 @@ void StreamThread::run() {
     (void)producer_->abort_transaction(std::chrono::seconds(30));
   }
   tasks_->close_all(!failed_);
+  batch_.clear();      // messages must not outlive the consumer's handle
   consumer_->close();  // revocation finds no tasks left; leaves the group
   running_ = false;
 }

@@ -198,6 +198,7 @@ TEST(Consumer, CooperativeStickyRebalanceMovesOnlySomePartitionsOnTheMock) {
   EXPECT_EQ(first_listener.assigned.size() + second_listener.assigned.size(), 6u);
   EXPECT_FALSE(second_listener.assigned.empty());
   EXPECT_FALSE(first_listener.assigned.empty()) << "cooperative: the first member keeps some";
+  batch.clear();  // messages go before the consumer that polled them
   second.close();
   first.close();
 }
