@@ -53,25 +53,24 @@ KafkaDatagenOptions kafka_options(const DatagenOptions& o) {
   return {.bootstrap = o.bootstrap, .topic = o.topic, .rate = o.rate, .max_speed = o.max_speed};
 }
 
-// Datasets whose generators name each event's key and time (last_key, last_time_ms).
-template <typename Generator, typename Options, bool (*Write)(const Options&, std::FILE*)>
-struct Keyed {
-  static bool write(const DatagenOptions& o, std::FILE* out) {
-    return Write(common_options<Options>(o), out);
-  }
-  static bool produce(const DatagenOptions& o) {
-    Generator gen(common_options<Options>(o));
-    return produce_records(kafka_options(o), o.count, [&gen](KeyedLine& r) {
-      gen.append_next(r.line);
-      r.key = gen.last_key();
-      r.time_ms = gen.last_time_ms();
-    });
-  }
-};
-
-bool write_allezon_events(const DatagenOptions& o, std::FILE* out) {
-  return write_allezon(common_options<AllezonOptions>(o), out);
+template <typename Generator>
+bool write(const DatagenOptions& o, std::FILE* out) {
+  Generator gen(common_options<typename Generator::Options>(o));
+  return write_all(gen, o.count, out);
 }
+
+// For datasets whose generators name each event's key and time (last_key, last_time_ms).
+template <typename Generator>
+bool produce(const DatagenOptions& o) {
+  Generator gen(common_options<typename Generator::Options>(o));
+  return produce_records(kafka_options(o), o.count, [&gen](KeyedLine& r) {
+    gen.append_next(r.line);
+    r.key = gen.last_key();
+    r.time_ms = gen.last_time_ms();
+  });
+}
+
+// Allezon lines carry their key (cookie) and time, which produce_lines reads back.
 bool produce_allezon(const DatagenOptions& o) {
   AllezonGenerator gen(common_options<AllezonOptions>(o));
   return produce_lines(kafka_options(o), o.count,
@@ -87,24 +86,19 @@ struct Dataset {
   bool (*produce)(const DatagenOptions&);
 };
 
-using Orders = Keyed<OrdersGenerator, OrdersOptions, write_orders>;
-using Products = Keyed<ProductsGenerator, ProductsOptions, write_products>;
-using Ads = Keyed<AdsGenerator, AdsOptions, write_ads>;
-using Events = Keyed<EventsGenerator, EventsOptions, write_events>;
-
 constexpr Dataset kDatasets[] = {
-    {"allezon", "Allezon user tags (sluice.allezon.UserTag), keyed by cookie", write_allezon_events,
-     produce_allezon},
-    {"orders", "pizza-shop orders (sluice.shop.Order), keyed by order id", Orders::write,
-     Orders::produce},
+    {"allezon", "Allezon user tags (sluice.allezon.UserTag), keyed by cookie",
+     write<AllezonGenerator>, produce_allezon},
+    {"orders", "pizza-shop orders (sluice.shop.Order), keyed by order id", write<OrdersGenerator>,
+     produce<OrdersGenerator>},
     {"products", "pizza-shop products as Debezium CDC (sluice.shop.Product), keyed by product id",
-     Products::write, Products::produce},
+     write<ProductsGenerator>, produce<ProductsGenerator>},
     {"ads", "ad impressions, clicks and conversions (sluice.ads.AdEvent), keyed by campaign",
-     Ads::write, Ads::produce},
+     write<AdsGenerator>, produce<AdsGenerator>},
     {"events",
      "web events (sluice.events.WebEvent), keyed by uuid; event time only in the Kafka "
      "timestamp",
-     Events::write, Events::produce},
+     write<EventsGenerator>, produce<EventsGenerator>},
 };
 
 constexpr const char* kDefaultStart = "2022-03-22T12:00:00.000Z";

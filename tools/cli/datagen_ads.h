@@ -25,11 +25,8 @@
 
 namespace sluice::cli {
 
-struct AdsOptions {
-  uint64_t count = 1000;
-  uint64_t seed = 1;
-  int64_t start_ms = 1714564800000;  // 2024-05-01T12:00:00.000Z
-  double rate = 1000;                // events per second of event time
+// Default start 2024-05-01T12:00:00.000Z.
+struct AdsOptions : CommonOptions<1714564800000> {
   size_t campaigns = 20;
   double ctr = 0.02;  // mean click-through rate (clicks / impressions)
   double cvr = 0.05;  // mean conversion rate (conversions / clicks)
@@ -37,10 +34,13 @@ struct AdsOptions {
   int64_t max_conversion_delay_ms = 1'800'000;
 };
 
-class AdsGenerator {
+class AdsGenerator : public KeyedEventClock {
  public:
+  using Options = AdsOptions;
+
   explicit AdsGenerator(const AdsOptions& options)
-      : o_(clamped(options)),
+      : KeyedEventClock(options.start_ms, options.rate),
+        o_(clamped(options)),
         rng_(options.seed ^ 0xad5e'0000'0000'0001ULL),
         campaign_pick_(o_.campaigns, 0.8, 1) {
     Rng dict(options.seed ^ 0xad5e'd1c7'0000'0002ULL);
@@ -64,8 +64,7 @@ class AdsGenerator {
 
   // Appends the next event, one JSON object followed by '\n', to `out`.
   void append_next(std::string& out) {
-    const int64_t now =
-        o_.start_ms + static_cast<int64_t>(static_cast<double>(n_++) * 1000.0 / o_.rate);
+    const int64_t now = tick();
     Pending e;
     if (!pending_.empty() && pending_.top().due_ms <= now) {
       e = pending_.top();
@@ -107,10 +106,8 @@ class AdsGenerator {
     out.append("\"}\n");
   }
 
-  uint64_t generated() const { return n_; }
-  // The Kafka key of the last event: its campaign.
-  const std::string& last_key() const { return key_; }
-  int64_t last_time_ms() const { return ts_; }
+  // last_key(): the event's campaign. last_time_ms(): its time (a pending click's or
+  // conversion's due time, which may precede the nominal time).
 
  private:
   static AdsOptions clamped(AdsOptions o) {
@@ -155,20 +152,7 @@ class AdsGenerator {
   std::vector<Campaign> campaigns_;
   std::priority_queue<Pending, std::vector<Pending>, std::greater<Pending>> pending_;
   IsoTimeFormatter time_;
-  std::string key_;
-  int64_t ts_ = 0;
-  uint64_t n_ = 0, seq_ = 0;
+  uint64_t seq_ = 0;
 };
-
-// Writes options.count events to `out`; false when a write failed (errno says why).
-inline bool write_ads(const AdsOptions& options, std::FILE* out) {
-  AdsGenerator gen(options);
-  BufferedWriter w(out);
-  for (uint64_t i = 0; i < options.count; ++i) {
-    gen.append_next(w.buffer());
-    if (!w.maybe_flush()) return false;
-  }
-  return w.flush() && std::fflush(out) == 0;
-}
 
 }  // namespace sluice::cli

@@ -25,6 +25,8 @@
 
 namespace sluice::cli {
 
+// The fields of CommonOptions spelled out rather than inherited: cmd_demo.cpp builds these with
+// designated initializers, which cannot name a base's members.
 struct AllezonOptions {
   uint64_t count = 1000;
   uint64_t seed = 1;
@@ -41,10 +43,13 @@ struct AllezonOptions {
   size_t products = 30'000;
 };
 
-class AllezonGenerator {
+class AllezonGenerator : public EventClock {
  public:
+  using Options = AllezonOptions;
+
   explicit AllezonGenerator(const AllezonOptions& options)
-      : o_(options),
+      : EventClock(options.start_ms, options.rate),
+        o_(options),
         rng_(options.seed),
         cookie_pick_(options.cookies, 1.0, 100),
         origin_pick_(options.origins, 0.7),
@@ -82,7 +87,7 @@ class AllezonGenerator {
 
   // Appends the next event, one JSON object followed by '\n', to `out`.
   void append_next(std::string& out) {
-    int64_t ts = o_.start_ms + static_cast<int64_t>(static_cast<double>(n_++) * 1000.0 / o_.rate);
+    int64_t ts = tick();
     if (o_.late_fraction > 0 && rng_.chance(o_.late_fraction)) {
       // Skewed towards small lags: most late events are a little late, a few up to the max.
       const double u = rng_.uniform();
@@ -106,8 +111,6 @@ class AllezonGenerator {
     out.append("\",\"product_info\":");
     out.append(products_[product_pick_(rng_)]);
   }
-
-  uint64_t generated() const { return n_; }
 
  private:
   static constexpr const char* kCountries[] = {
@@ -136,18 +139,12 @@ class AllezonGenerator {
   ZipfSampler cookie_pick_, origin_pick_, product_pick_, country_pick_;
   IsoTimeFormatter time_;
   std::vector<std::string> cookies_, origins_, products_;
-  uint64_t n_ = 0;
 };
 
 // Writes options.count events to `out`; false when a write failed (errno says why).
 inline bool write_allezon(const AllezonOptions& options, std::FILE* out) {
   AllezonGenerator gen(options);
-  BufferedWriter w(out);
-  for (uint64_t i = 0; i < options.count; ++i) {
-    gen.append_next(w.buffer());
-    if (!w.maybe_flush()) return false;
-  }
-  return w.flush() && std::fflush(out) == 0;
+  return write_all(gen, options.count, out);
 }
 
 }  // namespace sluice::cli

@@ -1,6 +1,8 @@
 // Building blocks shared by the `sluice datagen` generators: a fast seeded RNG, a skewed
 // (Zipf-like) sampler, random UUIDs, an ISO-8601 formatter that caches the current second, and a
-// buffered writer. Header-only so the generators can be unit-tested without linking tools/cli.
+// buffered writer, plus what every dataset shares: the common options, the event-time clock with
+// the key/time bookkeeping, and the write-to-FILE loop. Header-only so the generators can be
+// unit-tested without linking tools/cli.
 #pragma once
 
 #include <cmath>
@@ -169,5 +171,63 @@ class BufferedWriter {
   size_t chunk_;
   std::string buf_;
 };
+
+// The options every dataset understands. Each dataset's options derive from it (AllezonOptions
+// spells the same fields out; see there); the template argument is the dataset's default first
+// event time, since each seed starts at its own date.
+template <int64_t DefaultStartMs>
+struct CommonOptions {
+  uint64_t count = 1000;              // events to write
+  uint64_t seed = 1;                  // the same seed gives the same output
+  int64_t start_ms = DefaultStartMs;  // event time of the first event
+  double rate = 1000;                 // events per second of event time (> 0)
+};
+
+// Event n (0-based) happens n / rate seconds after start_ms. Computed from n rather than
+// accumulated so that rounding does not drift over long runs.
+inline int64_t event_time_ms(int64_t start_ms, double rate, uint64_t n) {
+  return start_ms + static_cast<int64_t>(static_cast<double>(n) * 1000.0 / rate);
+}
+
+// Counts a generator's events and steps their event time at `rate` per second.
+class EventClock {
+ public:
+  EventClock(int64_t start_ms, double rate) : start_ms_(start_ms), rate_(rate) {}
+  uint64_t generated() const { return n_; }
+
+ protected:
+  // The nominal event time of the next event; counts it.
+  int64_t tick() { return event_time_ms(start_ms_, rate_, n_++); }
+
+ private:
+  int64_t start_ms_;
+  double rate_;
+  uint64_t n_ = 0;
+};
+
+// An EventClock that also remembers the Kafka key and record timestamp of the last event, for
+// `datagen --bootstrap` (produce_records). Generators set key_ and ts_ in append_next.
+class KeyedEventClock : public EventClock {
+ public:
+  using EventClock::EventClock;
+  const std::string& last_key() const { return key_; }
+  int64_t last_time_ms() const { return ts_; }
+
+ protected:
+  std::string key_;
+  int64_t ts_ = 0;
+};
+
+// Writes `count` events of `gen` (append_next) to `out`; false when a write failed (errno says
+// why).
+template <typename Generator>
+bool write_all(Generator& gen, uint64_t count, std::FILE* out) {
+  BufferedWriter w(out);
+  for (uint64_t i = 0; i < count; ++i) {
+    gen.append_next(w.buffer());
+    if (!w.maybe_flush()) return false;
+  }
+  return w.flush() && std::fflush(out) == 0;
+}
 
 }  // namespace sluice::cli

@@ -19,20 +19,20 @@
 
 namespace sluice::cli {
 
-struct EventsOptions {
-  uint64_t count = 1000;
-  uint64_t seed = 1;
-  int64_t start_ms = 1647950400000;  // 2022-03-22T12:00:00.000Z
-  double rate = 1000;                // events per second of event time
+// Default start 2022-03-22T12:00:00.000Z.
+struct EventsOptions : CommonOptions<1647950400000> {
   size_t urls = 200;
   size_t clients = 5000;
   double click_fraction = 0.15;
 };
 
-class EventsGenerator {
+class EventsGenerator : public KeyedEventClock {
  public:
+  using Options = EventsOptions;
+
   explicit EventsGenerator(const EventsOptions& options)
-      : o_(clamped(options)),
+      : KeyedEventClock(options.start_ms, options.rate),
+        o_(clamped(options)),
         rng_(options.seed ^ 0xe7e7'0003'0000'0001ULL),
         url_pick_(o_.urls, 1.0, 2),
         client_pick_(o_.clients, 0.8, 20) {
@@ -55,7 +55,7 @@ class EventsGenerator {
 
   // Appends the next event, one JSON object followed by '\n', to `out`.
   void append_next(std::string& out) {
-    ts_ = o_.start_ms + static_cast<int64_t>(static_cast<double>(n_++) * 1000.0 / o_.rate);
+    ts_ = tick();
     key_.clear();
     append_uuid4(rng_, key_);
     out.append("{\"uuid\":\"");
@@ -68,11 +68,7 @@ class EventsGenerator {
     out.append("\"}\n");
   }
 
-  uint64_t generated() const { return n_; }
-  // The Kafka key of the last event: its uuid.
-  const std::string& last_key() const { return key_; }
-  // The event time of the last event (sent as the Kafka record timestamp).
-  int64_t last_time_ms() const { return ts_; }
+  // last_key(): the event's uuid. last_time_ms(): its event time (only in the record timestamp).
 
  private:
   static EventsOptions clamped(EventsOptions o) {
@@ -85,20 +81,6 @@ class EventsGenerator {
   Rng rng_;
   ZipfSampler url_pick_, client_pick_;
   std::vector<std::string> urls_, ips_;
-  std::string key_;
-  int64_t ts_ = 0;
-  uint64_t n_ = 0;
 };
-
-// Writes options.count events to `out`; false when a write failed (errno says why).
-inline bool write_events(const EventsOptions& options, std::FILE* out) {
-  EventsGenerator gen(options);
-  BufferedWriter w(out);
-  for (uint64_t i = 0; i < options.count; ++i) {
-    gen.append_next(w.buffer());
-    if (!w.maybe_flush()) return false;
-  }
-  return w.flush() && std::fflush(out) == 0;
-}
 
 }  // namespace sluice::cli

@@ -23,19 +23,19 @@
 
 namespace sluice::cli {
 
-struct OrdersOptions {
-  uint64_t count = 1000;
-  uint64_t seed = 1;
-  int64_t start_ms = 1662461177000;  // 2022-09-06T10:46:17.000Z
-  double rate = 1000;                // orders per second of event time
-  size_t products = 100;             // product ids 1..products (as `datagen products`)
-  size_t users = 1000;               // user ids 1..users
+// Default start 2022-09-06T10:46:17.000Z; rate is orders per second of event time.
+struct OrdersOptions : CommonOptions<1662461177000> {
+  size_t products = 100;  // product ids 1..products (as `datagen products`)
+  size_t users = 1000;    // user ids 1..users
 };
 
-class OrdersGenerator {
+class OrdersGenerator : public KeyedEventClock {
  public:
+  using Options = OrdersOptions;
+
   explicit OrdersGenerator(const OrdersOptions& options)
-      : o_(clamped(options)),
+      : KeyedEventClock(options.start_ms, options.rate),
+        o_(clamped(options)),
         rng_(options.seed ^ 0x0de2'5000'0002'0001ULL),
         catalog_(o_.products, options.seed),
         product_pick_(o_.products, 0.8, 2),
@@ -43,7 +43,7 @@ class OrdersGenerator {
 
   // Appends the next order, one JSON object followed by '\n', to `out`.
   void append_next(std::string& out) {
-    ts_ = o_.start_ms + static_cast<int64_t>(static_cast<double>(n_++) * 1000.0 / o_.rate);
+    ts_ = tick();
     key_.clear();
     append_uuid4(rng_, key_);
     out.append("{\"id\":\"");
@@ -83,10 +83,7 @@ class OrdersGenerator {
     out.append("]}\n");
   }
 
-  uint64_t generated() const { return n_; }
-  // The Kafka key of the last order: its id.
-  const std::string& last_key() const { return key_; }
-  int64_t last_time_ms() const { return ts_; }
+  // last_key(): the order's id. last_time_ms(): its createdAt.
 
  private:
   static OrdersOptions clamped(OrdersOptions o) {
@@ -100,20 +97,7 @@ class OrdersGenerator {
   ShopCatalog catalog_;
   ZipfSampler product_pick_, user_pick_;
   IsoTimeFormatter time_;
-  std::string key_, items_;
-  int64_t ts_ = 0;
-  uint64_t n_ = 0;
+  std::string items_;
 };
-
-// Writes options.count orders to `out`; false when a write failed (errno says why).
-inline bool write_orders(const OrdersOptions& options, std::FILE* out) {
-  OrdersGenerator gen(options);
-  BufferedWriter w(out);
-  for (uint64_t i = 0; i < options.count; ++i) {
-    gen.append_next(w.buffer());
-    if (!w.maybe_flush()) return false;
-  }
-  return w.flush() && std::fflush(out) == 0;
-}
 
 }  // namespace sluice::cli

@@ -82,28 +82,30 @@ class ShopCatalog {
   std::vector<Item> items_;
 };
 
-struct ProductsOptions {
-  uint64_t count = 1000;
-  uint64_t seed = 1;
-  int64_t start_ms = 1662461177000;  // 2022-09-06T10:46:17.000Z, as OrdersOptions
-  double rate = 1000;                // events per second of event time
-  size_t products = 100;             // ids 1..products
-  double delete_fraction = 0.08;     // share of changes to a live product that delete it
-  double rename_fraction = 0.2;      // share of updates that also rename the product
+// Default start 2022-09-06T10:46:17.000Z, as OrdersOptions.
+struct ProductsOptions : CommonOptions<1662461177000> {
+  size_t products = 100;          // ids 1..products
+  double delete_fraction = 0.08;  // share of changes to a live product that delete it
+  double rename_fraction = 0.2;   // share of updates that also rename the product
 };
 
-class ProductsGenerator {
+class ProductsGenerator : public KeyedEventClock {
  public:
+  using Options = ProductsOptions;
+
   explicit ProductsGenerator(const ProductsOptions& options)
-      : o_(clamped(options)), rng_(options.seed), catalog_(o_.products, options.seed) {
+      : KeyedEventClock(options.start_ms, options.rate),
+        o_(clamped(options)),
+        rng_(options.seed),
+        catalog_(o_.products, options.seed) {
     live_.resize(o_.products);
   }
 
   // Appends the next event, one JSON object followed by '\n', to `out`.
   void append_next(std::string& out) {
-    ts_ = o_.start_ms + static_cast<int64_t>(static_cast<double>(n_) * 1000.0 / o_.rate);
-    const size_t id = n_ < o_.products ? n_ + 1 : 1 + rng_.below(o_.products);
-    ++n_;
+    const uint64_t n = generated();
+    ts_ = tick();
+    const size_t id = n < o_.products ? n + 1 : 1 + rng_.below(o_.products);
     key_ = std::to_string(id);
     State& s = live_[id - 1];
     if (!s.live) {
@@ -129,10 +131,7 @@ class ProductsGenerator {
     append_event(out, id, &before, &s, "u");
   }
 
-  uint64_t generated() const { return n_; }
-  // The Kafka key of the last event: its product id as text.
-  const std::string& last_key() const { return key_; }
-  int64_t last_time_ms() const { return ts_; }
+  // last_key(): the event's product id as text. last_time_ms(): its event time.
   const ShopCatalog& catalog() const { return catalog_; }
 
  private:
@@ -192,20 +191,6 @@ class ProductsGenerator {
   ShopCatalog catalog_;
   IsoTimeFormatter time_;
   std::vector<State> live_;
-  std::string key_;
-  int64_t ts_ = 0;
-  uint64_t n_ = 0;
 };
-
-// Writes options.count events to `out`; false when a write failed (errno says why).
-inline bool write_products(const ProductsOptions& options, std::FILE* out) {
-  ProductsGenerator gen(options);
-  BufferedWriter w(out);
-  for (uint64_t i = 0; i < options.count; ++i) {
-    gen.append_next(w.buffer());
-    if (!w.maybe_flush()) return false;
-  }
-  return w.flush() && std::fflush(out) == 0;
-}
 
 }  // namespace sluice::cli
