@@ -111,6 +111,21 @@ std::string key_origin(const Topology& t, const std::string& name, int depth = 0
 
 }  // namespace
 
+// Binds the step's key-value store (declared under `stores:` or derived from the step's name,
+// "<input>.<op>" when the step has none) into the operator's options; false when the step
+// names a store that cannot be used (already reported).
+template <class Options>
+bool bind_key_value_store(Compiler& c, const StepInput& s, const YAML::Node& b, const char* op,
+                          Options& o) {
+  const std::string step = s.name.empty() ? s.input->name() + "." + op : s.name;
+  if (StoreDecl* d = c.take_store(b, step, state::StoreKind::kKeyValue)) {
+    o.store = d->name;
+    o.backend = d->backend;
+    return true;
+  }
+  return !b["store"];
+}
+
 void compile_window_aggregate(Compiler& c, const StepInput& s) {
   Context& ctx = c.ctx();
   const YAML::Node& b = s.body;
@@ -249,13 +264,7 @@ void compile_capped_list(Compiler& c, const StepInput& s) {
     ok &= m.has_value();
     if (m) o.max_per_key = static_cast<size_t>(*m);
   }
-  const std::string step = s.name.empty() ? s.input->name() + ".capped_list" : s.name;
-  if (StoreDecl* d = c.take_store(b, step, state::StoreKind::kKeyValue)) {
-    o.store = d->name;
-    o.backend = d->backend;
-  } else if (b["store"]) {
-    ok = false;
-  }
+  ok &= bind_key_value_store(c, s, b, "capped_list", o);
   if (!ok) return register_result(c, s, std::nullopt);
   register_result(c, s, c.dsl(s.op_key, [&] { return s.input->capped_list(o); }));
 }
@@ -274,13 +283,7 @@ void compile_table(Compiler& c, const StepInput& s) {
       if (f && f->size() != 1) ctx.error(b["key"], "key: expected one field");
       if (f && f->size() == 1) o.key_field = f->front();
     }
-    const std::string step = s.name.empty() ? s.input->name() + ".to_table" : s.name;
-    if (StoreDecl* d = c.take_store(b, step, state::StoreKind::kKeyValue)) {
-      o.store = d->name;
-      o.backend = d->backend;
-    } else if (b["store"]) {
-      ok = false;
-    }
+    ok &= bind_key_value_store(c, s, b, "to_table", o);
   }
   if (!ok) return register_result(c, s, std::nullopt);
   auto t = c.dsl(s.op_key, [&] { return s.input->to_table(o); });
@@ -363,13 +366,7 @@ void compile_emit_on_change(Compiler& c, const StepInput& s) {
       ok &= d.has_value();
       if (d) o.min_interval_ms = *d;
     }
-    const std::string step = s.name.empty() ? s.input->name() + ".emit_on_change" : s.name;
-    if (StoreDecl* d = c.take_store(b, step, state::StoreKind::kKeyValue)) {
-      o.store = d->name;
-      o.backend = d->backend;
-    } else if (b["store"]) {
-      ok = false;
-    }
+    ok &= bind_key_value_store(c, s, b, "emit_on_change", o);
   }
   if (!ok) return register_result(c, s, std::nullopt);
   register_result(c, s, c.dsl(s.op_key, [&] { return s.input->emit_on_change(o); }));
