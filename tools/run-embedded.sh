@@ -2,7 +2,8 @@
 # `make run`: the mission topologies on the embedded default. Each topology runs in its own
 # `sluice run` process with an in-process mock broker (bootstrap.servers: embedded), fed by the
 # built-in data generator at a steady rate; every process prints its status line to stderr.
-# Stop with Ctrl-C (SIGINT reaches every process: each commits, leaves its group, exits 0), or
+# Stop with Ctrl-C (the script then sends SIGTERM to every process: each `sluice run` commits,
+# leaves its group and exits 0), or
 # set DURATION=SECONDS to stop by itself. RATE sets events per second per generator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,9 @@ STATE_DIR=${STATE_DIR:-$(mktemp -d -t sluice-run.XXXXXX)}
 export STATE_DIR
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill -INT "$p" 2>/dev/null || true; done
+  # SIGTERM, not SIGINT: background jobs of a script ignore SIGINT. `sluice run` treats both as
+  # "commit, leave the group, exit 0".
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   wait || true
 }
 trap cleanup EXIT INT TERM
