@@ -6,11 +6,7 @@ namespace sluice::ops {
 
 Status CappedListProcessor::init(ProcessorContext& context) {
   context_ = &context;
-  store_ = context.store<state::KeyValueStore>(spec_->store);
-  if (store_ == nullptr) {
-    return Status::InvalidArgument(context.node_name() + ": key-value store '" + spec_->store +
-                                   "' is not connected");
-  }
+  SLUICE_RETURN_IF_ERROR(context.connect_store(spec_->store, store_));
   serde_ = serde::make_value_serde(spec_->schema, {.format = serde::Format::kProtobuf});
   return Status::Ok();
 }

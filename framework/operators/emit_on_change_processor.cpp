@@ -18,11 +18,7 @@ bool same(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)
 
 Status EmitOnChangeProcessor::init(ProcessorContext& context) {
   context_ = &context;
-  store_ = context.store<state::KeyValueStore>(spec_->store);
-  if (store_ == nullptr) {
-    return Status::InvalidArgument(context.node_name() + ": key-value store '" + spec_->store +
-                                   "' is not connected");
-  }
+  SLUICE_RETURN_IF_ERROR(context.connect_store(spec_->store, store_));
   serde_ = serde::make_value_serde(spec_->out_schema, {.format = serde::Format::kProtobuf});
   out_.value.reset(spec_->out_schema.get());
   if (spec_->min_interval_ms > 0) {

@@ -6,11 +6,7 @@ namespace sluice::ops {
 
 Status JoinProcessor::init(ProcessorContext& context) {
   context_ = &context;
-  store_ = context.store<state::KeyValueStore>(spec_->table_store);
-  if (store_ == nullptr) {
-    return Status::InvalidArgument(context.node_name() + ": table store '" + spec_->table_store +
-                                   "' is not connected");
-  }
+  SLUICE_RETURN_IF_ERROR(context.connect_store(spec_->table_store, store_));
   serde_ = serde::make_value_serde(spec_->table_schema, {.format = serde::Format::kProtobuf});
   table_row_.reset(spec_->table_schema.get());
   out_.value.reset(spec_->out_schema.get());

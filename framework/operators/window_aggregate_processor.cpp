@@ -29,11 +29,7 @@ void append_int(std::string& out, int64_t v) {
 
 Status WindowAggregateProcessor::init(ProcessorContext& context) {
   context_ = &context;
-  store_ = context.store<state::WindowStore>(spec_->store);
-  if (store_ == nullptr) {
-    return Status::InvalidArgument(context.node_name() + ": window store '" + spec_->store +
-                                   "' is not connected");
-  }
+  SLUICE_RETURN_IF_ERROR(context.connect_store(spec_->store, store_));
   const size_t sets = spec_->groups->num_sets();
   out_.value.reset(spec_->out_schema.get());
   inputs_.resize(spec_->aggs.size());

@@ -47,6 +47,15 @@ class ProcessorContext {
   S* store(std::string_view name) {
     return dynamic_cast<S*>(state_store(name));
   }
+  // For init(): sets `out` to the store `name` of kind S, or fails naming the node and store
+  // (the topology did not connect it: a wiring bug, reported at startup).
+  template <class S>
+  Status connect_store(std::string_view name, S*& out) {
+    out = store<S>(name);
+    if (out != nullptr) return Status::Ok();
+    return Status::InvalidArgument(node_name() + ": store '" + std::string(name) +
+                                   "' is not connected, or is not of the kind this node needs");
+  }
   // The task's stream time: the largest event timestamp it has processed.
   virtual Timestamp stream_time() const = 0;
   virtual Timestamp wall_clock_time() const = 0;
