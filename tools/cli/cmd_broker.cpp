@@ -17,6 +17,7 @@
 #include "command.h"
 #include "kafka/conf.h"
 #include "kafka/mock_cluster.h"
+#include "topic_spec.h"
 
 namespace sluice::cli {
 
@@ -31,22 +32,12 @@ struct BrokerOptions {
 int run_broker(const BrokerOptions& o) {
   std::vector<std::pair<std::string, int>> topics;
   for (const auto& spec : o.topics) {
-    const auto colon = spec.rfind(':');
-    int partitions = 1;
-    std::string name = spec;
-    if (colon != std::string::npos) {
-      name = spec.substr(0, colon);
-      try {
-        partitions = std::stoi(spec.substr(colon + 1));
-      } catch (const std::exception&) {
-        partitions = 0;
-      }
-    }
-    if (name.empty() || partitions < 1) {
-      fmt::print(stderr, "sluice: error: --topic '{}': expected NAME:PARTITIONS\n", spec);
+    auto topic = parse_topic_spec(spec);
+    if (!topic) {
+      fmt::print(stderr, "sluice: error: --topic '{}': expected NAME[:PARTITIONS]\n", spec);
       return kExitUsage;
     }
-    topics.emplace_back(name, partitions);
+    topics.push_back(std::move(*topic));
   }
   // Block the stop signals before the mock starts its threads (they inherit the mask), so the
   // signal is delivered only to sigwait() below.

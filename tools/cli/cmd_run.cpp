@@ -24,6 +24,7 @@
 #include "kafka/kafka_streams.h"
 #include "kafka/mock_cluster.h"
 #include "run_application.h"
+#include "topic_spec.h"
 #include "yaml/topology_file.h"
 
 namespace sluice::cli {
@@ -92,14 +93,12 @@ int run_command(const RunCommandOptions& o) {
   run.default_partitions = o.partitions;
   run.status_interval_ms = o.status_interval_ms;
   for (const auto& spec : o.topics) {
-    const auto colon = spec.rfind(':');
-    int partitions = 0;
-    if (colon != std::string::npos) partitions = std::atoi(spec.c_str() + colon + 1);
-    if (colon == std::string::npos || colon == 0 || partitions < 1) {
-      fmt::print(stderr, "sluice: error: --topic '{}': expected NAME:PARTITIONS\n", spec);
+    auto topic = parse_topic_spec(spec);
+    if (!topic) {
+      fmt::print(stderr, "sluice: error: --topic '{}': expected NAME[:PARTITIONS]\n", spec);
       return kExitUsage;
     }
-    run.topics.emplace_back(spec.substr(0, colon), partitions);
+    run.topics.push_back(std::move(*topic));
   }
   return run_application(*topology, std::move(config), run);
 }
