@@ -58,12 +58,18 @@ void Consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
   const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
   const std::vector<TopicPartition> list = from_list(parts);
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    if (self->listener_) {
+      for (const auto& s : self->listener_->on_assigned(list)) {
+        rd_kafka_topic_partition_t* tp =
+            rd_kafka_topic_partition_list_find(parts, s.topic.c_str(), s.partition.value());
+        if (tp) tp->offset = s.offset.value();
+      }
+    }
     if (cooperative) {
       detail::ErrorPtr e(rd_kafka_incremental_assign(rk, parts));
     } else {
       rd_kafka_assign(rk, parts);
     }
-    if (self->listener_) self->listener_->on_assigned(list);
   } else {
     if (self->listener_) {
       if (rd_kafka_assignment_lost(rk)) {
@@ -87,6 +93,12 @@ void Consumer::subscribe(const std::vector<std::string>& topics) {
   }
   rd_kafka_resp_err_t err = rd_kafka_subscribe(rk_.get(), list.get());
   if (err) throw KafkaError(fmt::format("subscribe: {}", rd_kafka_err2str(err)));
+}
+
+Status Consumer::unsubscribe() {
+  rd_kafka_resp_err_t err = rd_kafka_unsubscribe(rk_.get());
+  if (err) return Status::IOError(fmt::format("unsubscribe: {}", rd_kafka_err2str(err)));
+  return Status::Ok();
 }
 
 Status Consumer::assign(const std::vector<TopicPartitionOffset>& partitions) {

@@ -30,11 +30,14 @@ struct TopicPartitionOffset {
 };
 
 // Called from inside poll() when the group changes this member's assignment. on_revoked runs
-// before the partitions go (commit there); on_assigned after they arrive (restore there).
+// before the partitions go (commit there); on_assigned before the new ones are fetched
+// (restore there), and says where to start reading any of them that should not start from its
+// committed offset.
 class RebalanceListener {
  public:
   virtual ~RebalanceListener() = default;
-  virtual void on_assigned(const std::vector<TopicPartition>& partitions) = 0;
+  virtual std::vector<TopicPartitionOffset> on_assigned(
+      const std::vector<TopicPartition>& partitions) = 0;
   virtual void on_revoked(const std::vector<TopicPartition>& partitions) = 0;
   // The assignment was lost (session timeout, fencing): no commit is possible any more.
   virtual void on_lost(const std::vector<TopicPartition>& partitions) { on_revoked(partitions); }
@@ -53,6 +56,8 @@ class Consumer {
   Consumer& operator=(const Consumer&) = delete;
 
   void subscribe(const std::vector<std::string>& topics);  // throws KafkaError
+  // Leaves the group; the revocation reaches the listener from a later poll.
+  Status unsubscribe();
   // Reads exactly these partitions from these offsets (no group management).
   Status assign(const std::vector<TopicPartitionOffset>& partitions);
   // Appends up to `max` messages (errors included: check msg->err); waits at most `timeout`

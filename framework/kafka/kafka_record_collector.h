@@ -31,6 +31,12 @@ class KafkaRecordCollector final : public runtime::RecordCollector {
   uint64_t sent_ = 0;
 };
 
+// Changelog records with this header are position markers, not state: the key is
+// kPositionMarkerKey and the value an encoded runtime::TaskPosition. A commit writes one to
+// every changelog of a task after the commit's state records (see TaskManager).
+inline constexpr std::string_view kPositionMarkerHeader = "sluice.position";
+inline constexpr std::string_view kPositionMarkerKey = "sluice.position";
+
 class KafkaChangelogWriter final : public state::ChangelogWriter {
  public:
   // `changelogs`: (store name, changelog topic) of the task's logged stores.
@@ -39,13 +45,21 @@ class KafkaChangelogWriter final : public state::ChangelogWriter {
       : producer_(producer), partition_(partition), changelogs_(std::move(changelogs)) {}
   void log(std::string_view store, std::string_view key, std::optional<std::string_view> value,
            Timestamp timestamp) override;
+  // A position marker on the changelog of `store`, or of every store when `store` is empty.
+  void mark(std::string_view position, Timestamp timestamp, std::string_view store = {});
+  // State records logged since the last mark() of every store.
+  uint64_t logged_since_mark() const { return logged_since_mark_; }
   const Status& status() const { return status_; }
 
  private:
+  const std::string* topic_of(std::string_view store);
+
   Producer& producer_;
   Partition partition_;
   // A handful of stores per task: a linear scan beats hashing the name per record.
   std::vector<std::pair<std::string, std::string>> changelogs_;
+  Headers marker_headers_;
+  uint64_t logged_since_mark_ = 0;
   Status status_;
 };
 

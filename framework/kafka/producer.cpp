@@ -129,6 +129,10 @@ Status Producer::commit_transaction(std::chrono::milliseconds timeout) {
       "commit_transaction");
 }
 
+bool Producer::fenced() const {
+  return rd_kafka_fatal_error(rk_.get(), nullptr, 0) == RD_KAFKA_RESP_ERR__FENCED;
+}
+
 Status Producer::abort_transaction(std::chrono::milliseconds timeout) {
   return transaction_status(
       rd_kafka_abort_transaction(rk_.get(), static_cast<int>(timeout.count())),

@@ -57,6 +57,9 @@ class Producer {
                                      const rd_kafka_consumer_group_metadata_t* group,
                                      std::chrono::milliseconds timeout);
   Status commit_transaction(std::chrono::milliseconds timeout);
+  // True once a producer with the same transactional.id has fenced this one: the instance is
+  // unusable (a fatal error) and must be replaced.
+  bool fenced() const;
   Status abort_transaction(std::chrono::milliseconds timeout);
 
   rd_kafka_t* raw() { return rk_.get(); }

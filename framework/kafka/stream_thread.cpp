@@ -19,17 +19,31 @@ StreamThread::StreamThread(const Topology& topology, const TopologyLayout& layou
                            Conf consumer_conf, Conf producer_conf, Conf restore_conf,
                            metrics::Registry& metrics, RuntimeStats& stats,
                            const std::atomic<bool>& stop)
-    : options_(options), layout_(layout), stats_(stats), stop_(stop) {
-  producer_ = std::make_unique<Producer>(std::move(producer_conf));
-  collector_ = std::make_unique<KafkaRecordCollector>(*producer_);
+    : options_(options),
+      topology_(topology),
+      layout_(layout),
+      task_options_(std::move(task_options)),
+      producer_conf_(std::move(producer_conf)),
+      metrics_(metrics),
+      stats_(stats),
+      stop_(stop) {
   restorer_ = std::make_unique<StateRestorer>(std::move(restore_conf));
-  tasks_ = std::make_unique<TaskManager>(topology, layout, std::move(task_options), *producer_,
-                                         *collector_, *restorer_, metrics, stats);
+  create_producer();
+  consumer_ = std::make_unique<Consumer>(std::move(consumer_conf), this);
+}
+
+void StreamThread::create_producer() {
+  tasks_.reset();
+  collector_.reset();
+  producer_.reset();
+  producer_ = std::make_unique<Producer>(producer_conf_);
+  collector_ = std::make_unique<KafkaRecordCollector>(*producer_);
+  tasks_ = std::make_unique<TaskManager>(topology_, layout_, task_options_, *producer_, *collector_,
+                                         *restorer_, metrics_, stats_);
   producer_->set_delivery_listener(
       [this](std::string_view topic, Partition p, Offset o, rd_kafka_resp_err_t err) {
-        if (!err) tasks_->on_changelog_delivered(topic, p, o);
+        if (!err && tasks_) tasks_->on_changelog_delivered(topic, p, o);
       });
-  consumer_ = std::make_unique<Consumer>(std::move(consumer_conf), this);
 }
 
 StreamThread::~StreamThread() {
@@ -55,6 +69,43 @@ Status StreamThread::status() const {
   return status_;
 }
 
+void StreamThread::on_error(Status status) {
+  if (options_.exactly_once && producer_ && producer_->fenced()) {
+    fenced_ = true;
+    return;
+  }
+  fail(std::move(status));
+}
+
+Status StreamThread::recover_from_fencing() {
+  fenced_ = false;
+  ++stats_.producer_fencings;
+  fmt::print(stderr,
+             "sluice: stream thread {}: producer fenced (another instance took over its "
+             "transactional id or its tasks): closing tasks dirty and rejoining the group\n",
+             options_.index);
+  // Nothing of the fenced transaction can commit; dirty tasks leave no checkpoint, so their
+  // state is rebuilt from the changelogs when they come back.
+  tasks_->close_all(false);
+  batch_.clear();
+  in_transaction_ = false;
+  try {
+    create_producer();
+    producer_->init_transactions(std::chrono::seconds(60));
+  } catch (const std::exception& e) {
+    return Status::IOError(fmt::format("replacing the fenced producer: {}", e.what()));
+  }
+  SLUICE_RETURN_IF_ERROR(producer_->begin_transaction());
+  in_transaction_ = true;
+  SLUICE_RETURN_IF_ERROR(consumer_->unsubscribe());
+  try {
+    consumer_->subscribe(layout_.all_source_topics());
+  } catch (const std::exception& e) {
+    return Status::IOError(e.what());
+  }
+  return Status::Ok();
+}
+
 void StreamThread::fail(Status status) {
   if (failed_) return;
   failed_ = true;
@@ -76,17 +127,17 @@ void StreamThread::run() {
   } catch (const std::exception& e) {
     fail(Status::IOError(fmt::format("stream thread {}: {}", options_.index, e.what())));
   }
-  if (!failed_) {
+  if (!failed_ && !fenced_) {
     // Clean shutdown: commit what was processed, close tasks with checkpoints, leave the group.
     Status st = commit(/*reopen=*/false);
     if (!st.ok()) fail(st);
   }
-  if (failed_ && in_transaction_) {
+  if ((failed_ || fenced_) && in_transaction_) {
     // Nothing of the open transaction may become visible; the tasks close dirty (no
     // checkpoint), so their local state, which may hold its writes, is rebuilt next time.
     (void)producer_->abort_transaction(std::chrono::seconds(30));
   }
-  tasks_->close_all(!failed_);
+  tasks_->close_all(!failed_ && !fenced_);
   batch_.clear();      // messages must not outlive the consumer's handle
   consumer_->close();  // revocation finds no tasks left; leaves the group
   running_ = false;
@@ -95,26 +146,28 @@ void StreamThread::run() {
 void StreamThread::loop() {
   last_commit_ = std::chrono::steady_clock::now();
   while (!stop_.load(std::memory_order_relaxed) && !failed_) {
+    if (fenced_) {
+      Status st = recover_from_fencing();
+      if (!st.ok()) return fail(st);
+    }
     Status st = process_batch();
     if (!st.ok()) {
-      fail(st);
-      return;
+      on_error(st);
+      continue;
     }
     const Timestamp now = wall_clock_now();
     for (auto& [id, t] : tasks_->tasks()) {
       st = t->task->punctuate_wall_clock(now);
-      if (!st.ok()) {
-        fail(st);
-        return;
-      }
+      if (!st.ok()) break;
+    }
+    if (!st.ok()) {
+      on_error(st);
+      continue;
     }
     producer_->poll();
     if (std::chrono::steady_clock::now() - last_commit_ >= options_.commit_interval) {
       st = commit();
-      if (!st.ok()) {
-        fail(st);
-        return;
-      }
+      if (!st.ok()) on_error(st);
     }
   }
 }
@@ -122,7 +175,8 @@ void StreamThread::loop() {
 Status StreamThread::process_batch() {
   batch_.clear();
   consumer_->poll_batch(batch_, options_.max_poll_records, options_.poll_timeout);
-  if (failed_) return status();  // a rebalance inside poll failed
+  if (failed_) return status();      // a rebalance inside poll failed
+  if (fenced_) return Status::Ok();  // the loop recovers before anything else
   // Lookup cache for runs of records from the same partition.
   rd_kafka_topic_t* last_rkt = nullptr;
   int32_t last_partition = -1;
@@ -175,6 +229,9 @@ Status StreamThread::process_batch() {
 Status StreamThread::commit(bool reopen) {
   last_commit_ = std::chrono::steady_clock::now();
   SLUICE_RETURN_IF_ERROR(tasks_->commit_tasks());
+  // Markers follow the commit's state records on every changelog. A crash between them leaves
+  // the stores at most one commit apart, which the next restore reconciles.
+  SLUICE_RETURN_IF_ERROR(tasks_->mark_commits());
   if (options_.exactly_once) return commit_transaction(reopen);
   SLUICE_RETURN_IF_ERROR(producer_->flush(kFlushTimeout));
   auto outcome = consumer_->commit_sync(tasks_->consumed_offsets());
@@ -207,18 +264,21 @@ Status StreamThread::commit_transaction(bool reopen) {
   return Status::Ok();
 }
 
-void StreamThread::on_assigned(const std::vector<TopicPartition>& partitions) {
-  if (failed_) return;
-  Status st = tasks_->on_assigned(partitions);
-  if (!st.ok()) fail(st);
+std::vector<TopicPartitionOffset> StreamThread::on_assigned(
+    const std::vector<TopicPartition>& partitions) {
+  std::vector<TopicPartitionOffset> start;
+  if (failed_ || fenced_) return start;  // a fenced thread rejoins and is assigned again
+  Status st = tasks_->on_assigned(partitions, start);
+  if (!st.ok()) on_error(st);
+  return start;
 }
 
 void StreamThread::on_revoked(const std::vector<TopicPartition>& partitions) {
-  if (!failed_) {
+  if (!failed_ && !fenced_) {
     Status st = commit();
-    if (!st.ok()) fail(st);
+    if (!st.ok()) on_error(st);
   }
-  tasks_->close_tasks_for(partitions, !failed_);
+  tasks_->close_tasks_for(partitions, !failed_ && !fenced_);
 }
 
 void StreamThread::on_lost(const std::vector<TopicPartition>& partitions) {

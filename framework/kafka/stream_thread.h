@@ -48,7 +48,8 @@ class StreamThread final : public RebalanceListener {
   Status status() const;
   bool running() const { return running_.load(); }
 
-  void on_assigned(const std::vector<TopicPartition>& partitions) override;
+  std::vector<TopicPartitionOffset> on_assigned(
+      const std::vector<TopicPartition>& partitions) override;
   void on_revoked(const std::vector<TopicPartition>& partitions) override;
   void on_lost(const std::vector<TopicPartition>& partitions) override;
 
@@ -60,9 +61,21 @@ class StreamThread final : public RebalanceListener {
   Status commit(bool reopen = true);
   Status commit_transaction(bool reopen);
   void fail(Status status);
+  // The producer, record collector and task manager (they hold the producer), fresh.
+  void create_producer();
+  // Handles a failure: a fenced producer (exactly-once) is recovered from, anything else stops
+  // the thread.
+  void on_error(Status status);
+  // Closes every task dirty, replaces the producer (init_transactions fences the old epoch)
+  // and rejoins the group, as Kafka Streams does on a TaskMigratedException.
+  Status recover_from_fencing();
 
   StreamThreadOptions options_;
+  const Topology& topology_;
   const TopologyLayout& layout_;
+  runtime::TaskOptions task_options_;
+  Conf producer_conf_;
+  metrics::Registry& metrics_;
   RuntimeStats& stats_;
   const std::atomic<bool>& stop_;
   std::unique_ptr<Producer> producer_;
@@ -79,6 +92,7 @@ class StreamThread final : public RebalanceListener {
   Status status_;
   bool failed_ = false;  // thread-local view of status_
   bool in_transaction_ = false;
+  bool fenced_ = false;  // the producer was fenced: recover before the next poll
 };
 
 }  // namespace sluice::kafka

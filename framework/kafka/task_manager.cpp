@@ -3,16 +3,26 @@
 #include <fmt/format.h>
 #include <prometheus/counter.h>
 
+#include <chrono>
 #include <filesystem>
 #include <set>
 
 namespace sluice::kafka {
 
 namespace {
-constexpr auto kRestoreTimeout = std::chrono::minutes(5);
+Timestamp wall_clock_now() {
+  return Timestamp(std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count());
+}
 
-std::string checkpoint_key(const std::string& topic, Partition p) {
-  return topic + ":" + std::to_string(p.value());
+bool same_offsets(const std::vector<TopicPartitionOffset>& a,
+                  const std::vector<TopicPartitionOffset>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].offset != b[i].offset) return false;
+  }
+  return true;
 }
 }  // namespace
 
@@ -26,6 +36,7 @@ TaskManager::TaskManager(const Topology& topology, const TopologyLayout& layout,
       producer_(producer),
       collector_(collector),
       restorer_(restorer),
+      state_manager_(restorer, metrics, stats),
       metrics_(metrics),
       stats_(stats) {
   for (const auto& sub : layout_.subtopologies) {
@@ -35,7 +46,8 @@ TaskManager::TaskManager(const Topology& topology, const TopologyLayout& layout,
 
 TaskManager::~TaskManager() { close_all(false); }
 
-Status TaskManager::on_assigned(const std::vector<TopicPartition>& partitions) {
+Status TaskManager::on_assigned(const std::vector<TopicPartition>& partitions,
+                                std::vector<TopicPartitionOffset>& start) {
   std::set<TaskId> wanted;
   for (const auto& tp : partitions) {
     const SubtopologyLayout* sub = layout_.reader_of(tp.topic);
@@ -44,12 +56,13 @@ Status TaskManager::on_assigned(const std::vector<TopicPartition>& partitions) {
   for (const TaskId& id : wanted) {
     if (tasks_.count(id)) continue;
     SLUICE_RETURN_IF_ERROR(
-        create_task(layout_.subtopologies[id.subtopology], Partition(id.partition)));
+        create_task(layout_.subtopologies[id.subtopology], Partition(id.partition), start));
   }
   return Status::Ok();
 }
 
-Status TaskManager::create_task(const SubtopologyLayout& sub, Partition partition) {
+Status TaskManager::create_task(const SubtopologyLayout& sub, Partition partition,
+                                std::vector<TopicPartitionOffset>& start) {
   auto t = std::make_unique<Task>();
   t->id = TaskId{sub.id, partition.value()};
   const std::string name = t->id.to_string();
@@ -89,32 +102,21 @@ Status TaskManager::create_task(const SubtopologyLayout& sub, Partition partitio
   } catch (const std::exception& e) {
     return Status::IOError(fmt::format("task {}: {}", name, e.what()));
   }
-  for (auto& cl : t->changelogs) {
-    state::StateStore* store = t->task->store(cl.store);
-    if (!store) continue;
-    std::optional<Offset> from;
-    auto it = checkpointed.find(checkpoint_key(cl.topic, partition));
-    if (it != checkpointed.end() && store->persistent()) from = it->second;
-    auto restored = restorer_.restore(*store, cl.topic, partition, from, kRestoreTimeout);
-    if (!restored.ok()) return restored.status();
-    cl.next = restored->end;
-    stats_.records_restored += restored->records;
-    if (!from) ++stats_.full_restores;
-    metrics_
-        .counter("sluice_restore_records_total", "Changelog records applied while restoring",
-                 {{"task", name}, {"store", cl.store}})
-        .Increment(static_cast<double>(restored->records));
-    if (restored->truncated) {
-      fmt::print(stderr,
-                 "sluice: warning: task {} store {}: changelog {} no longer holds offset {}; "
-                 "restored what the broker kept\n",
-                 name, cl.store, cl.topic, from ? from->value() : 0);
-    }
-    if (restored->records > 0) {
-      fmt::print(stderr, "sluice: task {} restored {} records into {} (from offset {})\n", name,
-                 restored->records, cl.store, from ? from->value() : 0);
+  runtime::StreamTask& task = *t->task;
+  auto position = state_manager_.restore(
+      name, partition, [&task](const std::string& store) { return task.store(store); },
+      t->changelogs, checkpointed, *t->changelog);
+  if (!position.ok()) return position.status();
+  // Resume where the state stops: input before it is in the state, input after it is not.
+  t->sequence = position->sequence;
+  for (auto& in : t->inputs) {
+    if (const auto* p = position->input(in.topic, in.partition)) {
+      in.offset = p->next;
+      start.push_back(in);
     }
   }
+  t->marked = t->inputs;
+  t->task->origin_filter().restore(position->origins);
   // Processors start only on restored stores (a write-back aggregate reads which windows the
   // store holds when it starts).
   try {
@@ -183,12 +185,50 @@ TaskManager::Task* TaskManager::find(std::string_view topic, Partition partition
   return it->second.get();
 }
 
-Status TaskManager::commit_tasks() {
-  for (auto& [id, t] : tasks_) {
-    SLUICE_RETURN_IF_ERROR(t->task->commit());
-    if (!t->changelog->status().ok()) return t->changelog->status();
+Status TaskManager::commit_task(Task& t) {
+  auto position_of = [&t](uint64_t sequence) {
+    runtime::TaskPosition p;
+    p.sequence = sequence;
+    for (const auto& in : t.inputs) {
+      if (in.offset.value() >= 0) p.inputs.push_back({in.topic, in.partition, in.offset});
+    }
+    p.origins = t.task->origin_filter().marks();
+    return p.encode();
+  };
+  t.pending_marker.clear();
+  if (t.changelogs.empty()) return t.task->commit();
+  if (!same_offsets(t.inputs, t.marked)) {
+    t.pending_marker = position_of(t.sequence + 1);
+    SLUICE_RETURN_IF_ERROR(t.task->commit(t.pending_marker));
+  } else {
+    SLUICE_RETURN_IF_ERROR(t.task->commit());
+    // State changed without input (a wall-clock punctuator): still a commit of its own.
+    if (t.changelog->logged_since_mark() > 0) {
+      t.pending_marker = position_of(t.sequence + 1);
+      SLUICE_RETURN_IF_ERROR(t.task->commit(t.pending_marker));
+    }
   }
+  if (!t.pending_marker.empty()) {
+    ++t.sequence;
+    t.marked = t.inputs;
+  }
+  return t.changelog->status();
+}
+
+Status TaskManager::commit_tasks() {
+  for (auto& [id, t] : tasks_) SLUICE_RETURN_IF_ERROR(commit_task(*t));
   return collector_.status();
+}
+
+Status TaskManager::mark_commits() {
+  const Timestamp now = wall_clock_now();
+  for (auto& [id, t] : tasks_) {
+    if (t->pending_marker.empty()) continue;
+    t->changelog->mark(t->pending_marker, now);
+    t->pending_marker.clear();
+    SLUICE_RETURN_IF_ERROR(t->changelog->status());
+  }
+  return Status::Ok();
 }
 
 std::vector<TopicPartitionOffset> TaskManager::consumed_offsets() const {

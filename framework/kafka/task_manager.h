@@ -3,7 +3,9 @@
 // sub-topology. On assignment the manager creates the tasks of the new partitions and restores
 // their stores from the changelogs (from the local checkpoint when there is one, else from the
 // start, after wiping any local state left by an unclean stop); on revocation it closes them.
-// It also tracks, per task, the input offsets processed and the changelog offsets delivered.
+// It also tracks, per task, the input offsets processed and the changelog offsets delivered,
+// and stamps every commit of a task's state with its TaskPosition (stores and changelog
+// markers) so that a restored task resumes exactly where its state stops.
 #pragma once
 
 #include <map>
@@ -14,6 +16,7 @@
 
 #include "kafka/consumer.h"
 #include "kafka/kafka_record_collector.h"
+#include "kafka/processor_state_manager.h"
 #include "kafka/runtime_stats.h"
 #include "kafka/state_restorer.h"
 #include "kafka/task_checkpoint.h"
@@ -25,11 +28,6 @@ namespace sluice::kafka {
 
 class TaskManager {
  public:
-  struct StoreChangelog {
-    std::string store;
-    std::string topic;
-    std::optional<Offset> next;  // next changelog offset: what the local store reflects
-  };
   struct Task {
     TaskId id;
     std::unique_ptr<KafkaChangelogWriter> changelog;
@@ -37,6 +35,9 @@ class TaskManager {
     std::vector<StoreChangelog> changelogs;
     std::vector<TopicPartitionOffset> inputs;  // offset: next to read; -1 until one is processed
     std::optional<TaskCheckpoint> checkpoint;  // persistent state only
+    uint64_t sequence = 0;                     // commits of this task's state so far
+    std::vector<TopicPartitionOffset> marked;  // inputs as of the last marker
+    std::string pending_marker;                // position to mark after this commit's records
   };
 
   TaskManager(const Topology& topology, const TopologyLayout& layout,
@@ -45,8 +46,11 @@ class TaskManager {
               RuntimeStats& stats);
   ~TaskManager();
 
-  // Creates and restores the tasks of newly assigned partitions. Non-ok: restore failed.
-  Status on_assigned(const std::vector<TopicPartition>& partitions);
+  // Creates and restores the tasks of newly assigned partitions. Fills `start` with the
+  // offsets to resume from where a task's restored state says (other partitions start from
+  // their committed offsets). Non-ok: restore failed.
+  Status on_assigned(const std::vector<TopicPartition>& partitions,
+                     std::vector<TopicPartitionOffset>& start);
   // Closes the tasks owning any of `partitions`; `clean` writes their checkpoints.
   void close_tasks_for(const std::vector<TopicPartition>& partitions, bool clean);
   void close_all(bool clean);
@@ -55,8 +59,11 @@ class TaskManager {
   Task* find(std::string_view topic, Partition partition, size_t* input_index);
   std::map<TaskId, std::unique_ptr<Task>>& tasks() { return tasks_; }
 
-  // Flushes every task's stores (cache -> store + changelog). Non-ok: a store or a send failed.
+  // Flushes every task's stores (cache -> store + changelog), each store told the position its
+  // state now reflects. Non-ok: a store or a send failed.
   Status commit_tasks();
+  // Writes the position markers of the commit_tasks() just done, after its state records.
+  Status mark_commits();
   // Processed input positions of every task (only inputs that processed something).
   std::vector<TopicPartitionOffset> consumed_offsets() const;
   // Delivery report of a changelog record: moves the owning task's changelog position.
@@ -65,7 +72,9 @@ class TaskManager {
   uint64_t generation() const { return generation_; }
 
  private:
-  Status create_task(const SubtopologyLayout& sub, Partition partition);
+  Status create_task(const SubtopologyLayout& sub, Partition partition,
+                     std::vector<TopicPartitionOffset>& start);
+  Status commit_task(Task& t);
   void close_task(Task& task, bool clean);
 
   const Topology& topology_;
@@ -74,6 +83,7 @@ class TaskManager {
   Producer& producer_;
   KafkaRecordCollector& collector_;
   StateRestorer& restorer_;
+  ProcessorStateManager state_manager_;
   metrics::Registry& metrics_;
   RuntimeStats& stats_;
   std::map<TaskId, std::unique_ptr<Task>> tasks_;

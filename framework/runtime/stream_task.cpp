@@ -31,8 +31,10 @@ struct StreamTask::Source {
   std::vector<std::string> topics;  // with the internal prefix applied
   detail::SourceDecoder decoder;
   detail::ProcessorNode* node;
+  bool internal;  // a repartition topic: records carry their origin
   Record record;  // reused for every input: keeps its buffers' capacity
-  Source(const SourceSpec& spec, detail::ProcessorNode* n) : decoder(spec), node(n) {}
+  Source(const SourceSpec& spec, detail::ProcessorNode* n)
+      : decoder(spec), node(n), internal(spec.internal) {}
 };
 
 StreamTask::StreamTask(TaskId id, const Topology& topology, TaskOptions options,
@@ -179,6 +181,18 @@ Status StreamTask::process(std::string_view topic, Partition partition, Offset o
     return Status::InvalidArgument(
         fmt::format("task {} does not read topic '{}'", id_.to_string(), topic));
   }
+  if (source->internal) {
+    // The last origin header is this hop's (a sink replaces older ones).
+    const Header* origin = nullptr;
+    for (const auto& h : headers) {
+      if (h.key == kOriginHeader) origin = &h;
+    }
+    if (origin && !origins_.admit(origin->value)) {
+      ++duplicates_dropped_;
+      probe_.duplicate_dropped();
+      return Status::Ok();
+    }
+  }
   failed_node_.clear();
   Record& record = source->record;
   record.headers.assign(headers.begin(), headers.end());
@@ -229,9 +243,12 @@ Status StreamTask::punctuate_wall_clock(Timestamp now) {
   return st;
 }
 
-Status StreamTask::commit() {
+Status StreamTask::commit(std::optional<std::string_view> position) {
   // Processors first: what they buffer goes into the stores, which then flush it down.
   for (auto& node : nodes_) SLUICE_RETURN_IF_ERROR(node->flush());
+  if (position) {
+    for (auto& [name, store] : stores_) store->set_position(*position);
+  }
   for (auto& [name, store] : stores_) SLUICE_RETURN_IF_ERROR(store->flush());
   return Status::Ok();
 }

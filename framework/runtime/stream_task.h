@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "metrics/registry.h"
+#include "runtime/origin_filter.h"
 #include "runtime/punctuation_queue.h"
 #include "runtime/record_collector.h"
 #include "runtime/task_probe.h"
@@ -73,8 +74,9 @@ class StreamTask {
   // Moves the wall clock and fires wall-clock punctuators that fell due.
   Status punctuate_wall_clock(Timestamp now);
   // Flushes every processor (Processor::flush, in topological order), then every store
-  // (cache -> store + changelog).
-  Status commit();
+  // (cache -> store + changelog). With a `position` (an encoded TaskPosition), every store is
+  // told, before it flushes, that its state now reflects that input (StateStore::set_position).
+  Status commit(std::optional<std::string_view> position = std::nullopt);
   void close();
 
   const TaskId& id() const { return id_; }
@@ -82,6 +84,14 @@ class StreamTask {
   Timestamp wall_clock() const { return wall_clock_; }
   bool reads_topic(std::string_view topic) const;
   state::StateStore* store(std::string_view name);
+  const std::map<std::string, std::unique_ptr<state::StateStore>, std::less<>>& stores() const {
+    return stores_;
+  }
+  // Which repartition records this task has applied (see OriginFilter): saved in and restored
+  // from the TaskPosition by the runtime.
+  OriginFilter& origin_filter() { return origins_; }
+  // Repartition records dropped as replays since the task started.
+  uint64_t duplicates_dropped() const { return duplicates_dropped_; }
 
   // For ProcessorNode.
   void schedule(PunctuationType type, DurationMs interval, Punctuator punctuator);
@@ -114,6 +124,8 @@ class StreamTask {
   std::vector<std::unique_ptr<detail::ProcessorNode>> nodes_;  // topological (insertion) order
   std::vector<std::unique_ptr<Source>> sources_;
   std::string failed_node_;
+  OriginFilter origins_;
+  uint64_t duplicates_dropped_ = 0;
 };
 
 }  // namespace sluice::runtime

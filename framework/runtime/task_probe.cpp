@@ -15,6 +15,16 @@ TaskProbe::TaskProbe(metrics::Registry& registry, std::string task_id)
 void TaskProbe::record_processed() { processed_->Increment(); }
 void TaskProbe::punctuation() { punctuations_->Increment(); }
 
+void TaskProbe::duplicate_dropped() {
+  if (!duplicates_) {
+    duplicates_ = &registry_.counter(
+        "sluice_duplicates_dropped_total",
+        "Repartition records dropped because the task had applied them already (upstream replay)",
+        {{"task", task_id_}});
+  }
+  duplicates_->Increment();
+}
+
 void TaskProbe::dead_letter(std::string_view reason_code) {
   auto it = dead_letters_.find(reason_code);
   if (it == dead_letters_.end()) {

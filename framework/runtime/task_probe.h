@@ -20,12 +20,15 @@ class TaskProbe {
   void dead_letter(std::string_view reason_code);
   void dropped(std::string_view node, std::string_view reason);
   void punctuation();
+  // A repartition record this task had already applied (an upstream replay), dropped.
+  void duplicate_dropped();
 
  private:
   metrics::Registry& registry_;
   std::string task_id_;
   prometheus::Counter* processed_;
   prometheus::Counter* punctuations_;
+  prometheus::Counter* duplicates_ = nullptr;  // created on first use
   std::map<std::string, prometheus::Counter*, std::less<>> dead_letters_;
   std::map<std::string, prometheus::Counter*, std::less<>> dropped_;
 };

@@ -23,6 +23,8 @@ class CachingKeyValueStore final : public KeyValueStore {
 
   const std::string& name() const override { return inner_->name(); }
   bool persistent() const override { return inner_->persistent(); }
+  void set_position(std::string_view position) override { inner_->set_position(position); }
+  std::optional<std::string> position() const override { return inner_->position(); }
   Status flush() override;
   // Flushes the cache (best effort: close cannot report), then closes the store below.
   void close() override;

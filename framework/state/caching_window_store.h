@@ -25,6 +25,8 @@ class CachingWindowStore final : public WindowStore {
 
   const std::string& name() const override { return inner_->name(); }
   bool persistent() const override { return inner_->persistent(); }
+  void set_position(std::string_view position) override { inner_->set_position(position); }
+  std::optional<std::string> position() const override { return inner_->position(); }
   Status flush() override;
   void close() override;
   Status restore(std::span<const RestoreRecord> records) override;

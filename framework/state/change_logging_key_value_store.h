@@ -19,6 +19,8 @@ class ChangeLoggingKeyValueStore final : public KeyValueStore {
 
   const std::string& name() const override { return inner_->name(); }
   bool persistent() const override { return inner_->persistent(); }
+  void set_position(std::string_view position) override { inner_->set_position(position); }
+  std::optional<std::string> position() const override { return inner_->position(); }
   Status flush() override { return inner_->flush(); }
   void close() override { inner_->close(); }
   Status restore(std::span<const RestoreRecord> records) override {

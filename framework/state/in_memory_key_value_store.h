@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "state/key_value_store.h"
@@ -19,6 +20,8 @@ class InMemoryKeyValueStore final : public KeyValueStore {
   Status flush() override { return Status::Ok(); }
   void close() override {}
   Status restore(std::span<const RestoreRecord> records) override;
+  void set_position(std::string_view position) override { position_ = position; }
+  std::optional<std::string> position() const override { return position_; }
 
   Status get(std::string_view key, std::string& out) override;
   Status put(std::string_view key, std::string_view value) override;
@@ -28,6 +31,7 @@ class InMemoryKeyValueStore final : public KeyValueStore {
   uint64_t approximate_num_entries() override { return map_.size(); }
 
  private:
+  std::optional<std::string> position_;
   std::string name_;
   std::map<std::string, std::string, std::less<>> map_;
 };

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "state/segment_clock.h"
@@ -23,6 +24,8 @@ class InMemoryWindowStore final : public WindowStore {
   Status flush() override { return Status::Ok(); }
   void close() override {}
   Status restore(std::span<const RestoreRecord> records) override;
+  void set_position(std::string_view position) override { position_ = position; }
+  std::optional<std::string> position() const override { return position_; }
 
   Status get(std::string_view key, Timestamp window_start, std::string& out) override;
   Status put(std::string_view key, Timestamp window_start, std::string_view value) override;
@@ -39,6 +42,7 @@ class InMemoryWindowStore final : public WindowStore {
   SegmentStats segment_stats() const;
 
  private:
+  std::optional<std::string> position_;
   using Segment = std::map<std::string, std::string, std::less<>>;
   // Writes one encoded window; the caller has checked expiry.
   void apply(int64_t segment, std::string_view encoded, const std::string_view* value);

@@ -11,6 +11,9 @@
 namespace sluice::state {
 namespace {
 
+constexpr std::string_view kMetaFamily = "sluice.meta";
+constexpr std::string_view kPositionKey = "position";
+
 Status closed_error(const std::string& name) {
   return Status::IOError("store '" + name + "' is closed");
 }
@@ -20,11 +23,12 @@ rocksdb::Slice slice(std::string_view s) { return {s.data(), s.size()}; }
 // Keys in [from, to) straight from a RocksDB iterator; `to` is the iterate_upper_bound.
 class RocksDBKeyValueIterator final : public KeyValueIterator {
  public:
-  RocksDBKeyValueIterator(rocksdb::DB& db, std::string_view from, std::string_view to)
+  RocksDBKeyValueIterator(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf, std::string_view from,
+                          std::string_view to)
       : upper_(to), upper_slice_(upper_) {
     rocksdb::ReadOptions ro;
     if (!upper_.empty()) ro.iterate_upper_bound = &upper_slice_;
-    it_.reset(db.NewIterator(ro));
+    it_.reset(db.NewIterator(ro, cf));
     it_->Seek(slice(from));
   }
   bool valid() const override { return it_->Valid(); }
@@ -44,9 +48,21 @@ class RocksDBKeyValueIterator final : public KeyValueIterator {
 RocksDBKeyValueStore::RocksDBKeyValueStore(std::string name, std::string dir)
     : name_(std::move(name)), dir_(std::move(dir)) {
   rocks::create_directories(dir_);
+  const rocksdb::Options options = rocks::default_options();
+  const std::vector<rocksdb::ColumnFamilyDescriptor> families{
+      {rocksdb::kDefaultColumnFamilyName, options}, {std::string(kMetaFamily), options}};
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(rocks::default_options(), dir_, &raw);
+  rocksdb::Status s = rocksdb::DB::Open(options, dir_, families, &handles, &raw);
   db_.reset(raw);
+  if (s.ok()) {
+    data_cf_.reset(handles[0]);
+    meta_cf_.reset(handles[1]);
+    std::string stored;
+    s = db_->Get(rocksdb::ReadOptions(), meta_cf_.get(), slice(kPositionKey), &stored);
+    if (s.ok()) position_ = std::move(stored);
+    if (s.IsNotFound()) s = rocksdb::Status::OK();
+  }
   if (!s.ok()) {
     throw std::runtime_error("cannot open key-value store '" + name_ + "' at " + dir_ + ": " +
                              s.ToString());
@@ -57,12 +73,30 @@ RocksDBKeyValueStore::~RocksDBKeyValueStore() { close(); }
 
 void RocksDBKeyValueStore::close() {
   if (!db_) return;
-  (void)db_->Flush(rocksdb::FlushOptions());  // WAL is off: persist the memtable
+  // WAL is off: persist the memtables.
+  (void)db_->Flush(rocksdb::FlushOptions(), {data_cf_.get(), meta_cf_.get()});
+  data_cf_.reset();
+  meta_cf_.reset();
   (void)db_->Close();
   db_.reset();
 }
 
-Status RocksDBKeyValueStore::flush() { return db_ ? Status::Ok() : closed_error(name_); }
+Status RocksDBKeyValueStore::write_pending_position(rocksdb::WriteBatch* batch) {
+  if (!pending_position_) return Status::Ok();
+  rocksdb::Status s =
+      batch ? batch->Put(meta_cf_.get(), slice(kPositionKey), slice(*pending_position_))
+            : db_->Put(rocks::write_options(), meta_cf_.get(), slice(kPositionKey),
+                       slice(*pending_position_));
+  return rocks::to_status(s);
+}
+
+Status RocksDBKeyValueStore::flush() {
+  if (!db_) return closed_error(name_);
+  SLUICE_RETURN_IF_ERROR(write_pending_position(nullptr));
+  if (pending_position_) position_ = std::move(pending_position_);
+  pending_position_.reset();
+  return Status::Ok();
+}
 
 Status RocksDBKeyValueStore::get(std::string_view key, std::string& out) {
   if (!db_) return closed_error(name_);
@@ -85,10 +119,15 @@ Status RocksDBKeyValueStore::write_batch(std::vector<KeyValueWrite>& writes) {
   if (!db_) return closed_error(name_);
   rocksdb::WriteBatch batch;
   for (const auto& w : writes) {
-    rocksdb::Status s = w.value ? batch.Put(w.key, *w.value) : batch.Delete(w.key);
+    rocksdb::Status s =
+        w.value ? batch.Put(data_cf_.get(), w.key, *w.value) : batch.Delete(data_cf_.get(), w.key);
     if (!s.ok()) return rocks::to_status(s);
   }
-  return rocks::to_status(db_->Write(rocks::write_options(), &batch));
+  SLUICE_RETURN_IF_ERROR(write_pending_position(&batch));
+  SLUICE_RETURN_IF_ERROR(rocks::to_status(db_->Write(rocks::write_options(), &batch)));
+  if (pending_position_) position_ = std::move(pending_position_);
+  pending_position_.reset();
+  return Status::Ok();
 }
 
 Status RocksDBKeyValueStore::restore(std::span<const RestoreRecord> records) {
@@ -105,7 +144,7 @@ Status RocksDBKeyValueStore::restore(std::span<const RestoreRecord> records) {
 std::unique_ptr<KeyValueIterator> RocksDBKeyValueStore::range(std::string_view from,
                                                               std::string_view to) {
   if (!db_) return std::make_unique<VectorKeyValueIterator>(closed_error(name_));
-  return std::make_unique<RocksDBKeyValueIterator>(*db_, from, to);
+  return std::make_unique<RocksDBKeyValueIterator>(*db_, data_cf_.get(), from, to);
 }
 
 uint64_t RocksDBKeyValueStore::approximate_num_entries() {

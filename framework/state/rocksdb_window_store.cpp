@@ -17,6 +17,7 @@ namespace {
 
 constexpr std::string_view kSegmentPrefix = "segment_";
 constexpr std::string_view kIntervalKey = "sluice.segment_interval_ms";
+constexpr std::string_view kPositionKey = "sluice.position";
 
 rocksdb::Slice slice(std::string_view s) { return {s.data(), s.size()}; }
 
@@ -156,6 +157,9 @@ void RocksDBWindowStore::open() {
   if (s.IsNotFound())
     s = db_->Put(rocks::write_options(), default_cf_.get(), kIntervalKey, interval);
   if (!s.ok()) fail(s.ToString());
+  s = db_->Get(rocksdb::ReadOptions(), default_cf_.get(), kPositionKey, &stored);
+  if (s.ok()) position_ = std::move(stored);
+  if (!s.ok() && !s.IsNotFound()) fail(s.ToString());
 }
 
 void RocksDBWindowStore::close() {
@@ -169,7 +173,17 @@ void RocksDBWindowStore::close() {
   db_.reset();
 }
 
-Status RocksDBWindowStore::flush() { return db_ ? Status::Ok() : closed_error(name_); }
+Status RocksDBWindowStore::flush() {
+  if (!db_) return closed_error(name_);
+  if (!pending_position_) return Status::Ok();
+  // After the flush's data (the caching layer may have written it in several batches): with
+  // the WAL off, a position never reaches disk ahead of writes made before it.
+  SLUICE_RETURN_IF_ERROR(rocks::to_status(
+      db_->Put(rocks::write_options(), default_cf_.get(), kPositionKey, *pending_position_)));
+  position_ = std::move(pending_position_);
+  pending_position_.reset();
+  return Status::Ok();
+}
 
 rocksdb::ColumnFamilyHandle* RocksDBWindowStore::segment(int64_t id) const {
   auto it = segments_.find(id);

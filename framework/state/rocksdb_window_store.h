@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,7 +38,10 @@ class RocksDBWindowStore final : public WindowStore {
 
   const std::string& name() const override { return name_; }
   bool persistent() const override { return true; }
+  // Writes the position set since the last flush (the data is already in RocksDB).
   Status flush() override;
+  void set_position(std::string_view position) override { pending_position_ = position; }
+  std::optional<std::string> position() const override { return position_; }
   void close() override;
   Status restore(std::span<const RestoreRecord> records) override;
 
@@ -77,6 +81,8 @@ class RocksDBWindowStore final : public WindowStore {
   std::map<int64_t, Handle> segments_;
   std::string scratch_;
   SegmentStats stats_;
+  std::optional<std::string> position_;          // as stored
+  std::optional<std::string> pending_position_;  // set, written at the next flush
 };
 
 }  // namespace sluice::state

@@ -41,6 +41,12 @@ class StateStore {
     (void)records;
     return Status::InvalidArgument("store '" + name() + "' does not support restore");
   }
+  // The input position its contents reflect (opaque bytes: the runtime's encoded TaskPosition),
+  // set at commit just before flush(). Persistent stores write it with that flush, after the
+  // state it describes, and read it back when they open; in-memory stores keep it while they
+  // live. Layers forward both calls to the bottom store.
+  virtual void set_position(std::string_view position) { (void)position; }
+  virtual std::optional<std::string> position() const { return std::nullopt; }
 };
 
 }  // namespace sluice::state

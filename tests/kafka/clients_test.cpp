@@ -24,8 +24,9 @@ Conf client_conf(const MockCluster& cluster) {
 struct Recorded : RebalanceListener {
   std::set<TopicPartition> assigned;
   int revocations = 0;
-  void on_assigned(const std::vector<TopicPartition>& p) override {
+  std::vector<TopicPartitionOffset> on_assigned(const std::vector<TopicPartition>& p) override {
     assigned.insert(p.begin(), p.end());
+    return {};
   }
   void on_revoked(const std::vector<TopicPartition>& p) override {
     ++revocations;

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "runtime/origin_filter.h"
+
 namespace sluice::runtime::detail {
 
 SourceDecoder::SourceDecoder(const SourceSpec& spec)
@@ -59,15 +61,31 @@ SinkProcessor::SinkProcessor(const SinkSpec& spec, std::string topic, RecordColl
       collector_(collector),
       serde_(serde::make_value_serde(spec.schema, spec.value_format)) {}
 
+const Headers& SinkProcessor::headers_for(const Record& record) {
+  // Only records produced straight from an input record have an origin; what a punctuator or
+  // a commit-time flush emits does not (offset -1) and crosses without one.
+  if (!spec_.internal || record.origin.offset.value() < 0) return record.headers;
+  // An origin from an earlier repartition hop is replaced: only this hop's can be compared.
+  size_t n = 0;
+  with_origin_.resize(record.headers.size() + 1);
+  for (const auto& h : record.headers) {
+    if (h.key != kOriginHeader) with_origin_[n++] = h;
+  }
+  with_origin_.resize(n + 1);
+  with_origin_[n].key.assign(kOriginHeader);
+  encode_origin(record.origin, with_origin_[n].value);
+  return with_origin_;
+}
+
 Status SinkProcessor::process(Record& record) {
+  const Headers& headers = headers_for(record);
   if (record.value.tombstone()) {
-    collector_.send(topic_, record.key, std::nullopt, record.timestamp, record.headers,
-                    std::nullopt);
+    collector_.send(topic_, record.key, std::nullopt, record.timestamp, headers, std::nullopt);
     return Status::Ok();
   }
   buffer_.clear();
   serde_->serialize(record.value, buffer_);
-  collector_.send(topic_, record.key, buffer_, record.timestamp, record.headers, std::nullopt);
+  collector_.send(topic_, record.key, buffer_, record.timestamp, headers, std::nullopt);
   return Status::Ok();
 }
 

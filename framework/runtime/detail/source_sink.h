@@ -37,6 +37,10 @@ class SinkProcessor final : public Processor {
   RecordCollector& collector_;
   std::unique_ptr<serde::ValueSerde> serde_;
   std::string buffer_;
+  // Internal (repartition) sinks: the record's headers plus its origin, reused per record so
+  // the strings keep their capacity.
+  Headers with_origin_;
+  const Headers& headers_for(const Record& record);
 };
 
 }  // namespace sluice::runtime::detail
