@@ -102,8 +102,9 @@ void KafkaStreams::start() {
     if (eos) {
       // EOS v2: one transactional producer per thread; zombies are fenced through the consumer
       // group generation (send_offsets_to_transaction), so the id only needs to be unique.
-      producer.set("transactional.id",
-                   fmt::format("{}-{}-{}", config_.application_id, process_id, i + 1));
+      transactional_ids_.push_back(
+          fmt::format("{}-{}-{}", config_.application_id, process_id, i + 1));
+      producer.set("transactional.id", transactional_ids_.back());
       consumer.set("isolation.level", "read_committed");
     }
     Conf restore = base;

@@ -51,6 +51,8 @@ class KafkaStreams {
 
   const TopologyLayout& layout() const { return layout_; }
   const RuntimeStats& stats() const { return stats_; }
+  // exactly_once_v2: the transactional.id of each thread's producer (empty otherwise).
+  const std::vector<std::string>& transactional_ids() const { return transactional_ids_; }
   metrics::Registry& metrics() { return metrics_; }
 
  private:
@@ -64,6 +66,7 @@ class KafkaStreams {
   RuntimeStats stats_;
   std::atomic<bool> stop_{false};
   std::vector<std::unique_ptr<StreamThread>> threads_;
+  std::vector<std::string> transactional_ids_;
   bool closed_ = false;
 };
 
