@@ -58,19 +58,27 @@ void Consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
   const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
   const std::vector<TopicPartition> list = from_list(parts);
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    // A copy: companions are added to what is assigned, not to librdkafka's own list.
+    detail::PartitionListPtr assign(rd_kafka_topic_partition_list_copy(parts));
     if (self->listener_) {
       for (const auto& s : self->listener_->on_assigned(list)) {
         rd_kafka_topic_partition_t* tp =
-            rd_kafka_topic_partition_list_find(parts, s.topic.c_str(), s.partition.value());
-        if (tp) tp->offset = s.offset.value();
+            rd_kafka_topic_partition_list_find(assign.get(), s.topic.c_str(), s.partition.value());
+        if (!tp) {
+          tp =
+              rd_kafka_topic_partition_list_add(assign.get(), s.topic.c_str(), s.partition.value());
+        }
+        tp->offset = s.offset.value();
       }
     }
     if (cooperative) {
-      detail::ErrorPtr e(rd_kafka_incremental_assign(rk, parts));
+      detail::ErrorPtr e(rd_kafka_incremental_assign(rk, assign.get()));
     } else {
-      rd_kafka_assign(rk, parts);
+      rd_kafka_assign(rk, assign.get());
     }
   } else {
+    std::vector<TopicPartition> companions;
+    if (self->listener_) companions = self->listener_->companions(list);
     if (self->listener_) {
       if (rd_kafka_assignment_lost(rk)) {
         self->listener_->on_lost(list);
@@ -79,7 +87,11 @@ void Consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
       }
     }
     if (cooperative) {
-      detail::ErrorPtr e(rd_kafka_incremental_unassign(rk, parts));
+      detail::PartitionListPtr release(rd_kafka_topic_partition_list_copy(parts));
+      for (const auto& c : companions) {
+        rd_kafka_topic_partition_list_add(release.get(), c.topic.c_str(), c.partition.value());
+      }
+      detail::ErrorPtr e(rd_kafka_incremental_unassign(rk, release.get()));
     } else {
       rd_kafka_assign(rk, nullptr);
     }

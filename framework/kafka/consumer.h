@@ -31,14 +31,23 @@ struct TopicPartitionOffset {
 
 // Called from inside poll() when the group changes this member's assignment. on_revoked runs
 // before the partitions go (commit there); on_assigned before the new ones are fetched
-// (restore there), and says where to start reading any of them that should not start from its
-// committed offset.
+// (restore there). on_assigned returns start offsets for assigned partitions that should not
+// start from their committed offset, and may add partitions the group does not assign itself,
+// read alongside the assigned ones (offset kCommittedOffset: from the committed offset); those
+// are named again by companions() when their partner is revoked, and go with it.
+inline constexpr Offset kCommittedOffset{-1001};  // RD_KAFKA_OFFSET_INVALID
+
 class RebalanceListener {
  public:
   virtual ~RebalanceListener() = default;
   virtual std::vector<TopicPartitionOffset> on_assigned(
       const std::vector<TopicPartition>& partitions) = 0;
   virtual void on_revoked(const std::vector<TopicPartition>& partitions) = 0;
+  // Partitions read alongside `partitions` (added by on_assigned), released with them.
+  virtual std::vector<TopicPartition> companions(const std::vector<TopicPartition>& partitions) {
+    (void)partitions;
+    return {};
+  }
   // The assignment was lost (session timeout, fencing): no commit is possible any more.
   virtual void on_lost(const std::vector<TopicPartition>& partitions) { on_revoked(partitions); }
 };

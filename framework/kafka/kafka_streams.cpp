@@ -85,10 +85,11 @@ void KafkaStreams::start() {
     consumer.set("client.id", client + "-consumer");
     if (config_.kafka.count("auto.offset.reset") == 0)
       consumer.set("auto.offset.reset", "earliest");
-    // Range assignment gives every member the same partition numbers of equally partitioned
-    // topics: the co-partitioning a task (partition p of every source) needs.
+    // Cooperative rebalancing moves only the partitions that must move. The group assigns one
+    // source per sub-topology; the co-partitioned others follow it (StreamThread::companions),
+    // so any assignor keeps a task's inputs together.
     if (config_.kafka.count("partition.assignment.strategy") == 0) {
-      consumer.set("partition.assignment.strategy", "range");
+      consumer.set("partition.assignment.strategy", "cooperative-sticky");
     }
     // librdkafka 2.0.2's mock completes a rebalance only when a member that left has also
     // timed out, so with the default 45 s a restart on the embedded broker stalls that long.

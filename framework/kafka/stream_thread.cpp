@@ -99,7 +99,7 @@ Status StreamThread::recover_from_fencing() {
   in_transaction_ = true;
   SLUICE_RETURN_IF_ERROR(consumer_->unsubscribe());
   try {
-    consumer_->subscribe(layout_.all_source_topics());
+    consumer_->subscribe(layout_.group_topics());
   } catch (const std::exception& e) {
     return Status::IOError(e.what());
   }
@@ -122,7 +122,7 @@ void StreamThread::run() {
       if (!st.ok()) throw KafkaError(st.message());
       in_transaction_ = true;
     }
-    consumer_->subscribe(layout_.all_source_topics());
+    consumer_->subscribe(layout_.group_topics());
     loop();
   } catch (const std::exception& e) {
     fail(Status::IOError(fmt::format("stream thread {}: {}", options_.index, e.what())));
@@ -270,7 +270,24 @@ std::vector<TopicPartitionOffset> StreamThread::on_assigned(
   if (failed_ || fenced_) return start;  // a fenced thread rejoins and is assigned again
   Status st = tasks_->on_assigned(partitions, start);
   if (!st.ok()) on_error(st);
+  // The co-partitioned inputs of each task follow its group-assigned partition.
+  for (const auto& c : companions(partitions)) {
+    bool positioned = false;
+    for (const auto& s : start) positioned |= s.topic == c.topic && s.partition == c.partition;
+    if (!positioned) start.push_back({c.topic, c.partition, kCommittedOffset});
+  }
   return start;
+}
+
+std::vector<TopicPartition> StreamThread::companions(
+    const std::vector<TopicPartition>& partitions) {
+  std::vector<TopicPartition> out;
+  for (const auto& tp : partitions) {
+    for (auto& [topic, p] : layout_.companions(tp.topic, tp.partition)) {
+      out.push_back({std::move(topic), p});
+    }
+  }
+  return out;
 }
 
 void StreamThread::on_revoked(const std::vector<TopicPartition>& partitions) {

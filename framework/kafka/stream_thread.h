@@ -52,6 +52,7 @@ class StreamThread final : public RebalanceListener {
       const std::vector<TopicPartition>& partitions) override;
   void on_revoked(const std::vector<TopicPartition>& partitions) override;
   void on_lost(const std::vector<TopicPartition>& partitions) override;
+  std::vector<TopicPartition> companions(const std::vector<TopicPartition>& partitions) override;
 
  private:
   void run();

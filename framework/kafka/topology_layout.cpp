@@ -22,6 +22,25 @@ const SubtopologyLayout* TopologyLayout::reader_of(std::string_view topic) const
   return nullptr;
 }
 
+std::vector<std::string> TopologyLayout::group_topics() const {
+  std::vector<std::string> out;
+  for (const auto& sub : subtopologies) {
+    if (!sub.source_topics.empty()) out.push_back(sub.source_topics.front());
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, Partition>> TopologyLayout::companions(
+    std::string_view topic, Partition partition) const {
+  std::vector<std::pair<std::string, Partition>> out;
+  const SubtopologyLayout* sub = reader_of(topic);
+  if (!sub || sub->source_topics.empty() || sub->source_topics.front() != topic) return out;
+  for (size_t i = 1; i < sub->source_topics.size(); ++i) {
+    out.emplace_back(sub->source_topics[i], partition);
+  }
+  return out;
+}
+
 std::vector<std::string> TopologyLayout::all_source_topics() const {
   std::vector<std::string> out;
   for (const auto& s : subtopologies)

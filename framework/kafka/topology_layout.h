@@ -35,6 +35,15 @@ struct TopologyLayout {
   const SubtopologyLayout* reader_of(std::string_view topic) const;
   // Every topic the application consumes.
   std::vector<std::string> all_source_topics() const;
+  // The topics the consumer group assigns: the first source of each sub-topology. The other
+  // sources of a sub-topology are co-partitioned with it and follow it: whoever is assigned its
+  // partition p also reads partition p of them (companions()), so any assignor, cooperative-
+  // sticky included, keeps a task's inputs together.
+  std::vector<std::string> group_topics() const;
+  // The partitions read alongside `tp` of a group topic (same partition of the other sources of
+  // its sub-topology).
+  std::vector<std::pair<std::string, Partition>> companions(std::string_view topic,
+                                                            Partition partition) const;
 };
 
 // Plans the layout. `existing` maps topic names to partition counts (AdminClient::list_topics).
