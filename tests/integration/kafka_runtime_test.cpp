@@ -23,7 +23,6 @@ config::ApplicationConfig app_config(const std::string& app_id, const std::strin
   return c;
 }
 
-// Sum of high watermarks of every changelog partition of the layout.
 // State records on the changelogs (position markers are not state and are not restored).
 int64_t changelog_records(const std::string& bootstrap, const kafka::TopologyLayout& layout) {
   kafka::Conf c;
