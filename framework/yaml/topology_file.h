@@ -46,6 +46,11 @@ struct TopologyFile {
 // Reads and compiles `path`. Throws config::ConfigError (an unreadable file included).
 TopologyFile load_topology_file(const std::string& path,
                                 const config::EnvLookup& env = config::process_env);
+// Several files of one application, compiled onto one topology (their sources, step, store
+// and sink names must not collide; each file's diagnostics name that file). Throws
+// config::ConfigError with every file's problems.
+TopologyFile load_topology_files(const std::vector<std::string>& paths,
+                                 const config::EnvLookup& env = config::process_env);
 // Compiles YAML text; `filename` is used in diagnostics. Throws config::ConfigError.
 TopologyFile load_topology_string(const std::string& text, const std::string& filename,
                                   const config::EnvLookup& env = config::process_env);

@@ -1,9 +1,9 @@
-// `sluice run --config APP.yaml [--embedded] [--topic NAME:PARTITIONS]... (TOPOLOGY.yaml |
+// `sluice run --config APP.yaml [--embedded] [--topic NAME:PARTITIONS]... (TOPOLOGY.yaml... |
 // --builtin NAME)`: runs a topology on a Kafka consumer group (application.id) until
 // SIGTERM/SIGINT, then stops polling, commits, closes its tasks and leaves the group (exit 0).
 // With --embedded it starts librdkafka's mock cluster in-process and prints
-// `bootstrap: HOST:PORT` first. The topology is a topology file (YAML, framework/yaml) or one
-// built with the C++ DSL (--builtin, builtin_topologies.h).
+// `bootstrap: HOST:PORT` first. The topology is one or more topology files (YAML, framework/yaml,
+// compiled into one application) or one built with the C++ DSL (--builtin, builtin_topologies.h).
 #include <fmt/core.h>
 #include <fmt/format.h>
 #include <pthread.h>
@@ -65,17 +65,17 @@ int run_command(const RunCommandOptions& o) {
     fmt::print(stderr, "sluice: error: {}\n", e.what());
     return kExitUsage;
   }
-  if (o.topology_files.size() + (o.builtin.empty() ? 0 : 1) != 1) {
+  if (o.topology_files.empty() == o.builtin.empty()) {
     fmt::print(stderr,
-               "sluice: error: give one topology: a topology file (YAML) or --builtin {{{}}}; "
-               "an application runs one topology, so run one process per file\n",
+               "sluice: error: give the topology: one or more topology files (YAML, run as one "
+               "application) or --builtin {{{}}}\n",
                fmt::join(builtin_topology_names(), ","));
     return kExitUsage;
   }
   std::optional<Topology> topology;
   if (!o.topology_files.empty()) {
     try {
-      topology = yaml::load_topology_file(o.topology_files.front()).topology;
+      topology = yaml::load_topology_files(o.topology_files).topology;
     } catch (const config::ConfigError& e) {
       fmt::print(stderr, "{}\n", e.what());  // FILE:LINE:COL: error: ... lines
       return kExitUsage;

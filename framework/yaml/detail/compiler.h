@@ -41,7 +41,8 @@ struct StepInput {
 
 class Compiler {
  public:
-  explicit Compiler(Context& ctx) : ctx_(ctx) {}
+  // Several files of one application compile onto one shared `builder`.
+  Compiler(Context& ctx, ops::StreamsBuilder& builder) : ctx_(ctx), builder_(builder) {}
 
   Context& ctx() { return ctx_; }
   ops::StreamsBuilder& builder() { return builder_; }
@@ -84,7 +85,7 @@ class Compiler {
 
  private:
   Context& ctx_;
-  ops::StreamsBuilder builder_;
+  ops::StreamsBuilder& builder_;
   std::map<std::string, YAML::Node> defined_;
   std::map<std::string, std::optional<ops::KStream>> streams_;
   std::map<std::string, ops::KTable> tables_;
