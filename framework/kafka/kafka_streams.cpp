@@ -88,8 +88,12 @@ void KafkaStreams::start() {
     // Cooperative rebalancing moves only the partitions that must move. The group assigns one
     // source per sub-topology; the co-partitioned others follow it (StreamThread::companions),
     // so any assignor keeps a task's inputs together.
+    // librdkafka 2.0.2's mock answers a commit made during a cooperative rebalance with
+    // ILLEGAL_GENERATION, after which the member drops its whole assignment (tasks closed
+    // dirty, full restores): the embedded broker gets the eager range assignor instead.
     if (config_.kafka.count("partition.assignment.strategy") == 0) {
-      consumer.set("partition.assignment.strategy", "cooperative-sticky");
+      consumer.set("partition.assignment.strategy",
+                   options_.embedded ? "range" : "cooperative-sticky");
     }
     // librdkafka 2.0.2's mock completes a rebalance only when a member that left has also
     // timed out, so with the default 45 s a restart on the embedded broker stalls that long.

@@ -229,10 +229,17 @@ Status StreamThread::process_batch() {
 Status StreamThread::commit(bool reopen) {
   last_commit_ = std::chrono::steady_clock::now();
   SLUICE_RETURN_IF_ERROR(tasks_->commit_tasks());
-  // Markers follow the commit's state records on every changelog. A crash between them leaves
-  // the stores at most one commit apart, which the next restore reconciles.
+  if (options_.exactly_once) {
+    // One transaction: outputs, state records and markers become visible together.
+    SLUICE_RETURN_IF_ERROR(tasks_->mark_commits());
+    return commit_transaction(reopen);
+  }
+  // A marker tells a restoring task to resume after this commit's input, so it may only be
+  // written once every output and state record of the commit is acknowledged: otherwise a
+  // crash could leave a marker claiming outputs that were lost. A crash between two stores'
+  // markers leaves them one commit apart, which the next restore reconciles.
+  SLUICE_RETURN_IF_ERROR(producer_->flush(kFlushTimeout));
   SLUICE_RETURN_IF_ERROR(tasks_->mark_commits());
-  if (options_.exactly_once) return commit_transaction(reopen);
   SLUICE_RETURN_IF_ERROR(producer_->flush(kFlushTimeout));
   auto outcome = consumer_->commit_sync(tasks_->consumed_offsets());
   if (!outcome.ok()) return outcome.status();

@@ -27,6 +27,9 @@ config::ApplicationConfig enrichment_config(const std::string& state_dir) {
   c.num_stream_threads = 1;
   c.commit_interval_ms = 200;
   c.state_dir = state_dir;
+  // The embedded broker defaults to range (see KafkaStreams::start); this test is about the
+  // cooperative protocol.
+  c.kafka["partition.assignment.strategy"] = "cooperative-sticky";
   if (const char* debug = std::getenv("KAFKA_DEBUG")) c.kafka["debug"] = debug;
   return c;
 }
