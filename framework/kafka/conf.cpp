@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
+#include <cstdlib>
+
 namespace sluice::kafka {
 
 Conf::Conf() : conf_(rd_kafka_conf_new()) {}
@@ -25,6 +28,55 @@ Conf& Conf::set(std::string_view key, std::string_view value) {
 
 Conf& Conf::set_all(const std::map<std::string, std::string>& entries) {
   for (const auto& [k, v] : entries) set(k, v);
+  return *this;
+}
+
+namespace {
+
+// librdkafka's own property table (rd_kafka_conf_properties_show, the CONFIGURATION.md text):
+// property name -> 'C' (consumer only), 'P' (producer only) or '*'. Parsed once per call of
+// set_all_for, which runs only at startup.
+std::map<std::string, char, std::less<>> property_roles() {
+  std::map<std::string, char, std::less<>> roles;
+  char* buf = nullptr;
+  size_t size = 0;
+  FILE* f = open_memstream(&buf, &size);
+  if (!f) return roles;
+  rd_kafka_conf_properties_show(f);
+  std::fclose(f);
+  const std::string_view text(buf, size);
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find('\n', at);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(at, end - at);
+    at = end + 1;
+    const size_t bar = line.find('|');
+    if (bar == std::string_view::npos || bar + 4 > line.size()) continue;
+    std::string_view name = line.substr(0, bar);
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    const std::string_view role = line.substr(bar + 1, 4);
+    for (char c : role) {
+      if (c == 'C' || c == 'P' || c == '*') {
+        roles.emplace(std::string(name), c);
+        break;
+      }
+    }
+  }
+  std::free(buf);
+  return roles;
+}
+
+}  // namespace
+
+Conf& Conf::set_all_for(rd_kafka_type_t type, const std::map<std::string, std::string>& entries) {
+  const auto roles = property_roles();
+  const char other = type == RD_KAFKA_PRODUCER ? 'C' : 'P';
+  for (const auto& [k, v] : entries) {
+    auto it = roles.find(k);
+    if (it != roles.end() && it->second == other) continue;
+    set(k, v);
+  }
   return *this;
 }
 

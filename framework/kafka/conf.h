@@ -28,6 +28,10 @@ class Conf {
   // Throws KafkaError naming the key (unknown key, invalid value).
   Conf& set(std::string_view key, std::string_view value);
   Conf& set_all(const std::map<std::string, std::string>& entries);
+  // set_all() for one kind of client: keys librdkafka documents as the other kind's only
+  // (consumer keys for a producer, producer keys for a consumer) are skipped instead of drawing
+  // librdkafka's "will be ignored" warning. Unknown keys still throw.
+  Conf& set_all_for(rd_kafka_type_t type, const std::map<std::string, std::string>& entries);
   // The value of `key`, or "" when unset.
   std::string get(std::string_view key) const;
 

@@ -60,9 +60,12 @@ void KafkaStreams::create_internal_topics(AdminClient& admin,
 }
 
 void KafkaStreams::start() {
+  // The `kafka:` map goes to each client minus the other kind's keys (librdkafka would warn).
   Conf base;
   base.set("bootstrap.servers", config_.bootstrap_servers);
-  base.set_all(config_.kafka);
+  Conf consumer_base = base;
+  consumer_base.set_all_for(RD_KAFKA_CONSUMER, config_.kafka);
+  base.set_all_for(RD_KAFKA_PRODUCER, config_.kafka);
   AdminClient admin(base);
   const auto existing = admin.list_topics(kAdminTimeout);
   layout_ = plan_layout(topology_, config_.application_id, existing);
@@ -80,7 +83,7 @@ void KafkaStreams::start() {
   const std::string process_id = fmt::format("{:08x}", std::random_device{}());
   for (int i = 0; i < config_.num_stream_threads; ++i) {
     const std::string client = fmt::format("{}-StreamThread-{}", config_.application_id, i + 1);
-    Conf consumer = base;
+    Conf consumer = consumer_base;
     consumer.set("group.id", config_.application_id);
     consumer.set("client.id", client + "-consumer");
     if (config_.kafka.count("auto.offset.reset") == 0)
@@ -112,7 +115,7 @@ void KafkaStreams::start() {
       producer.set("transactional.id", transactional_ids_.back());
       consumer.set("isolation.level", "read_committed");
     }
-    Conf restore = base;
+    Conf restore = consumer_base;
     restore.set("client.id", client + "-restore-consumer");
     restore.set("group.id", config_.application_id + "-restore");
     // Restore reads up to a known offset: do not let the broker hold a fetch for more data.

@@ -34,6 +34,22 @@ struct Recorded : RebalanceListener {
   }
 };
 
+TEST(Conf, SetAllForSkipsTheOtherClientKindsKeysAndKeepsTheRest) {
+  const std::map<std::string, std::string> entries = {
+      {"linger.ms", "7"}, {"session.timeout.ms", "7000"}, {"client.id", "mine"}};
+  Conf producer;
+  producer.set_all_for(RD_KAFKA_PRODUCER, entries);
+  EXPECT_EQ(producer.get("linger.ms"), "7");
+  EXPECT_EQ(producer.get("client.id"), "mine");
+  EXPECT_NE(producer.get("session.timeout.ms"), "7000") << "a consumer key reached the producer";
+  Conf consumer;
+  consumer.set_all_for(RD_KAFKA_CONSUMER, entries);
+  EXPECT_EQ(consumer.get("session.timeout.ms"), "7000");
+  EXPECT_EQ(consumer.get("client.id"), "mine");
+  EXPECT_NE(consumer.get("linger.ms"), "7") << "a producer key reached the consumer";
+  EXPECT_THROW(Conf().set_all_for(RD_KAFKA_CONSUMER, {{"no.such.key", "1"}}), KafkaError);
+}
+
 TEST(Conf, RejectsUnknownKeyNamingIt) {
   Conf c;
   try {
