@@ -1,7 +1,6 @@
 #include "kafka/task_manager.h"
 
 #include <fmt/format.h>
-#include <prometheus/counter.h>
 
 #include <chrono>
 #include <filesystem>
@@ -35,7 +34,6 @@ TaskManager::TaskManager(const Topology& topology, const TopologyLayout& layout,
       base_options_(std::move(base_options)),
       producer_(producer),
       collector_(collector),
-      restorer_(restorer),
       state_manager_(restorer, metrics, stats),
       metrics_(metrics),
       stats_(stats) {

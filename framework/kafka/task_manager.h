@@ -82,7 +82,6 @@ class TaskManager {
   runtime::TaskOptions base_options_;
   Producer& producer_;
   KafkaRecordCollector& collector_;
-  StateRestorer& restorer_;
   ProcessorStateManager state_manager_;
   metrics::Registry& metrics_;
   RuntimeStats& stats_;
