@@ -122,7 +122,10 @@ class RunProcess {
     RunStatus last;
     while (std::chrono::steady_clock::now() < deadline) {
       auto line = process_->read_line(std::chrono::milliseconds(500));
-      if (!line) continue;
+      if (!line) {
+        if (exited()) break;  // no more lines will come
+        continue;
+      }
       remember(*line);
       double in = 0, out = 0;
       long processed = 0, tasks = 0, restored = 0, commits = 0, sent = 0, lag = 0;
@@ -153,17 +156,18 @@ class RunProcess {
   }
   // SIGTERM, then drains the output; the exit code, or nullopt when still running after 30 s.
   std::optional<int> stop() {
+    if (exited()) return exit_code_;  // it stopped by itself: not a clean stop on SIGTERM
     process_->signal(SIGTERM);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < deadline) {
       auto line = process_->read_line(std::chrono::milliseconds(500));
-      if (!line) {
-        if (auto code = process_->wait(std::chrono::milliseconds(20))) return code;
-        continue;
+      if (line) {
+        remember(*line);
+      } else if (exited()) {
+        return exit_code_;
       }
-      remember(*line);
     }
-    return process_->wait(std::chrono::milliseconds(0));
+    return exited() ? exit_code_ : std::nullopt;
   }
   // The last lines of output (status lines and errors), for failure messages.
   std::string tail() const {
@@ -173,12 +177,18 @@ class RunProcess {
   }
 
  private:
+  // Whether the process has exited (its code in exit_code_); waits briefly.
+  bool exited() {
+    if (!exit_code_) exit_code_ = process_->wait(std::chrono::milliseconds(20));
+    return exit_code_.has_value();
+  }
   void remember(const std::string& line) {
     lines_.push_back(line);
     if (lines_.size() > 20) lines_.erase(lines_.begin());
   }
 
   std::unique_ptr<ChildProcess> process_;
+  std::optional<int> exit_code_;
   std::vector<std::string> lines_;
 };
 
