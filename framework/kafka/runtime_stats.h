@@ -16,6 +16,14 @@ struct RuntimeStats {
   std::atomic<uint64_t> commits{0};
   std::atomic<uint64_t> producer_fencings{0};  // exactly-once producers replaced after fencing
   std::atomic<int64_t> active_tasks{0};
+  // Records the collectors sent: sinks, repartition topics and dead letters, not changelogs.
+  // Each thread adds its collector's count about once per poll loop.
+  std::atomic<uint64_t> records_sent{0};
+  // Consumer lag: over every thread's assigned partitions, high watermark - position (the next
+  // offset the consumer hands out). Each thread refreshes its share about once a second from
+  // librdkafka's cached watermarks (no broker round trip); a partition that has handed out no
+  // record yet counts 0 until it has.
+  std::atomic<int64_t> consumer_lag{0};
 };
 
 }  // namespace sluice::kafka

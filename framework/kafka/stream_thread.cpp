@@ -89,8 +89,10 @@ Status StreamThread::recover_from_fencing() {
   tasks_->close_all(false);
   batch_.clear();
   in_transaction_ = false;
+  update_stats();  // what the fenced collector sent, before a new one starts from zero
   try {
     create_producer();
+    sent_reported_ = 0;
     producer_->init_transactions(std::chrono::seconds(60));
   } catch (const std::exception& e) {
     return Status::IOError(fmt::format("replacing the fenced producer: {}", e.what()));
@@ -138,6 +140,7 @@ void StreamThread::run() {
     (void)producer_->abort_transaction(std::chrono::seconds(30));
   }
   tasks_->close_all(!failed_ && !fenced_);
+  update_stats(/*final=*/true);
   batch_.clear();      // messages must not outlive the consumer's handle
   consumer_->close();  // revocation finds no tasks left; leaves the group
   running_ = false;
@@ -165,6 +168,7 @@ void StreamThread::loop() {
       continue;
     }
     producer_->poll();
+    update_stats();
     if (std::chrono::steady_clock::now() - last_commit_ >= options_.commit_interval) {
       st = commit();
       if (!st.ok()) on_error(st);
@@ -308,6 +312,43 @@ void StreamThread::on_revoked(const std::vector<TopicPartition>& partitions) {
 void StreamThread::on_lost(const std::vector<TopicPartition>& partitions) {
   // Another member may own these already: committing could overwrite its progress.
   tasks_->close_tasks_for(partitions, false);
+}
+
+void StreamThread::update_stats(bool final) {
+  const uint64_t sent = collector_->sent();
+  stats_.records_sent += sent - sent_reported_;
+  sent_reported_ = sent;
+  const auto now = std::chrono::steady_clock::now();
+  if (!final && now - lag_refreshed_ < std::chrono::seconds(1)) return;
+  lag_refreshed_ = now;
+  const int64_t lag = final ? 0 : consumer_lag();
+  stats_.consumer_lag += lag - lag_reported_;
+  lag_reported_ = lag;
+}
+
+int64_t StreamThread::consumer_lag() {
+  rd_kafka_topic_partition_list_t* raw = nullptr;
+  if (rd_kafka_assignment(consumer_->raw(), &raw) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return lag_reported_;
+  }
+  detail::PartitionListPtr assigned(raw);
+  // Position: the offset after the last record handed to this thread, or an invalid offset
+  // while none has been.
+  if (rd_kafka_position(consumer_->raw(), assigned.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return lag_reported_;
+  }
+  int64_t lag = 0;
+  for (int i = 0; i < assigned->cnt; ++i) {
+    const rd_kafka_topic_partition_t& tp = assigned->elems[i];
+    int64_t low = 0, high = 0;
+    if (tp.offset < 0 ||
+        rd_kafka_get_watermark_offsets(consumer_->raw(), tp.topic, tp.partition, &low, &high) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR) {
+      continue;
+    }
+    if (high > tp.offset) lag += high - tp.offset;
+  }
+  return lag;
 }
 
 }  // namespace sluice::kafka

@@ -70,6 +70,12 @@ class StreamThread final : public RebalanceListener {
   // Closes every task dirty, replaces the producer (init_transactions fences the old epoch)
   // and rejoins the group, as Kafka Streams does on a TaskMigratedException.
   Status recover_from_fencing();
+  // Publishes this thread's progress into stats_: what the collector sent since the last call,
+  // and at most once a second its share of the consumer lag. `final`: the thread is stopping, so
+  // its lag share is withdrawn.
+  void update_stats(bool final = false);
+  // High watermark - position summed over this consumer's assignment (cached watermarks).
+  int64_t consumer_lag();
 
   StreamThreadOptions options_;
   const Topology& topology_;
@@ -94,6 +100,10 @@ class StreamThread final : public RebalanceListener {
   bool failed_ = false;  // thread-local view of status_
   bool in_transaction_ = false;
   bool fenced_ = false;  // the producer was fenced: recover before the next poll
+  // update_stats(): what was already added to stats_ (sent records, lag share).
+  uint64_t sent_reported_ = 0;
+  int64_t lag_reported_ = 0;
+  std::chrono::steady_clock::time_point lag_refreshed_;
 };
 
 }  // namespace sluice::kafka

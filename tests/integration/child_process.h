@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,9 +30,14 @@ class ChildProcess {
   explicit ChildProcess(const std::vector<std::string>& argv, bool merge_stderr = false) {
     int fds[2];
     if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
+    const pid_t parent = getpid();
     pid_ = fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
+      // Die with the test: a test that crashes must not leave a broker behind holding CTest's
+      // output pipe open (CTest then waits for it until its own timeout).
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent) _exit(127);
       dup2(fds[1], STDOUT_FILENO);
       if (merge_stderr) dup2(fds[1], STDERR_FILENO);
       close(fds[0]);

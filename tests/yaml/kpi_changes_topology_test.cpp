@@ -1,6 +1,7 @@
 // topologies/kpi_changes.yaml: ad events (out of order, some late) aggregated per campaign and
 // hour into impressions, clicks, conversions, spend, CTR and CPA; each changed KPI published as
-// its own record. Without a rate limit every change is compared, in order, with a brute force;
+// its own record. Without a rate limit every change is compared, in order, with the brute force
+// of tests/models/kpi_changes_model.h;
 // with one, each (campaign, window, KPI) is checked to publish at most once per interval, only
 // values the brute force went through, and the final value once the interval has passed.
 #include <gtest/gtest.h>
@@ -9,109 +10,13 @@
 #include <random>
 #include <set>
 
-#include "topology/timestamp_extractor.h"
+#include "models/kpi_changes_model.h"
 #include "topology_test_support.h"
 
 namespace sluice::yaml::test {
 namespace {
 
-constexpr int64_t kT0 = 1'714'564'800'000;  // 2024-05-01T12:00:00Z, a whole hour
-constexpr int64_t kHour = 3'600'000, kGrace = 300'000;
-const char* const kKpis[] = {"impressions", "clicks", "conversions", "spend", "ctr", "cpa"};
-
-struct AdEvent {
-  int64_t ts;
-  std::string campaign, type;
-  double cost;
-};
-
-std::vector<AdEvent> generate(int n, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  auto pick = [&](int64_t k) { return static_cast<int64_t>(rng() % static_cast<uint64_t>(k)); };
-  std::vector<AdEvent> out;
-  for (int i = 0; i < n; ++i) {
-    AdEvent e;
-    e.ts = kT0 + i * 2'000 + pick(400'001) - 200'000;
-    if (pick(100) < 3) e.ts -= kHour + pick(kHour);  // late
-    e.campaign = "camp-" + std::to_string(pick(6));
-    const int64_t r = pick(100);
-    e.type = r < 80 ? "IMPRESSION" : r < 95 ? "CLICK" : "CONVERSION";
-    e.cost = e.type == "IMPRESSION" ? 0.002 * static_cast<double>(1 + pick(5))
-             : e.type == "CLICK"    ? 0.25 * static_cast<double>(1 + pick(4))
-                                    : 0.0;
-    out.push_back(e);
-  }
-  return out;
-}
-
-std::string to_json(const AdEvent& e) {
-  return json{{"campaign", e.campaign},
-              {"creative", "cr-1"},
-              {"type", e.type},
-              {"cost", e.cost},
-              {"time", format_iso8601(Timestamp(e.ts))}}
-      .dump();
-}
-
-struct Totals {
-  int64_t impressions = 0, clicks = 0, conversions = 0, records = 0;
-  double spend = 0;
-  // The six KPIs, absent ones as nullopt (CTR without impressions, CPA without conversions).
-  std::vector<std::optional<double>> kpis() const {
-    const auto d = [](int64_t v) { return static_cast<double>(v); };
-    return {d(impressions),
-            d(clicks),
-            d(conversions),
-            spend,
-            impressions ? std::optional(d(clicks) / d(impressions)) : std::nullopt,
-            conversions ? std::optional(spend / d(conversions)) : std::nullopt};
-  }
-};
-
-struct Change {
-  std::string key, campaign, kpi;
-  double value;
-  std::optional<double> previous;
-  int64_t window, time;
-};
-
-// The brute force: per-window totals and, per (campaign@window, KPI), the last value seen.
-struct Model {
-  int64_t stream_time = std::numeric_limits<int64_t>::min();
-  int64_t late = 0;
-  std::map<std::pair<std::string, int64_t>, Totals> totals;
-  std::map<std::string, double> last;  // "campaign@start|kpi" -> value
-  std::map<std::string, std::set<double>> seen;
-
-  // The changes of one event, as an unlimited emit_on_change would publish them.
-  std::vector<Change> add(const AdEvent& e) {
-    stream_time = std::max(stream_time, e.ts);
-    const int64_t start = e.ts - ((e.ts % kHour) + kHour) % kHour;
-    if (start + kHour + kGrace <= stream_time) {
-      ++late;
-      return {};
-    }
-    Totals& t = totals[{e.campaign, start}];
-    ++t.records;
-    t.impressions += e.type == "IMPRESSION";
-    t.clicks += e.type == "CLICK";
-    t.conversions += e.type == "CONVERSION";
-    t.spend += e.cost;
-    std::vector<Change> out;
-    const auto values = t.kpis();
-    for (int k = 0; k < 6; ++k) {
-      if (!values[k]) continue;
-      const std::string key = e.campaign + "@" + std::to_string(start) + "|" + kKpis[k];
-      seen[key].insert(*values[k]);
-      auto it = last.find(key);
-      if (it != last.end() && it->second == *values[k]) continue;
-      out.push_back({key, e.campaign, kKpis[k], *values[k],
-                     it == last.end() ? std::nullopt : std::optional(it->second), start, e.ts});
-      last[key] = *values[k];
-    }
-    return out;
-  }
-};
+using namespace models::kpi;
 
 void expect_change(const testing::TestRecord& r, const Change& c) {
   const auto f = fields(r);

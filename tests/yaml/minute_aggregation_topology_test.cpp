@@ -1,93 +1,18 @@
 // topologies/minute_aggregation.yaml through the TopologyTestDriver: out-of-order and late user
-// tags; the final results published per bucket and the window store compared with a brute-force
-// CUBE computed here.
+// tags; the final results published per bucket and the window store compared with the brute-force
+// CUBE of tests/models/minute_aggregation_model.h.
 #include <gtest/gtest.h>
 
 #include <random>
 #include <set>
 
-#include "topology/timestamp_extractor.h"
+#include "models/minute_aggregation_model.h"
 #include "topology_test_support.h"
 
 namespace sluice::yaml::test {
 namespace {
 
-constexpr int64_t kT0 = 1'650'000'000'000;  // a multiple of one minute
-constexpr int64_t kSize = 60'000, kGrace = 20'000;
-
-struct Tag {
-  int64_t ts;
-  std::string cookie, action;
-  std::optional<std::string> origin;
-  std::string brand, category;
-  std::optional<int64_t> price;
-};
-
-std::vector<Tag> generate(int n, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  auto pick = [&](int64_t k) { return static_cast<int64_t>(rng() % static_cast<uint64_t>(k)); };
-  std::vector<Tag> out;
-  for (int i = 0; i < n; ++i) {
-    Tag t;
-    t.ts = kT0 + i * 100 + pick(6001) - 3000;
-    if (pick(100) < 5) t.ts -= 60'000 + pick(60'000);  // late: usually past the grace
-    t.cookie = "c" + std::to_string(pick(40));
-    t.action = pick(3) == 0 ? "BUY" : "VIEW";
-    if (pick(10) != 0) t.origin = "o" + std::to_string(pick(3));
-    t.brand = "b" + std::to_string(pick(3));
-    t.category = "k" + std::to_string(pick(2));
-    if (pick(10) != 0) t.price = pick(1000);
-    out.push_back(std::move(t));
-  }
-  return out;
-}
-
-std::string to_json(const Tag& t) {
-  json info = {{"product_id", "p"}, {"brand_id", t.brand}, {"category_id", t.category}};
-  if (t.price) info["price"] = *t.price;
-  json j = {{"time", format_iso8601(Timestamp(t.ts))},
-            {"cookie", t.cookie},
-            {"country", "PL"},
-            {"device", "PC"},
-            {"action", t.action},
-            {"product_info", info}};
-  if (t.origin) j["origin"] = *t.origin;
-  return j.dump();
-}
-
-// The brute force: every (grouping set, group values, minute) cell, straight from the tags.
-struct Cell {
-  int64_t count = 0, priced = 0;
-  double sum = 0;
-};
-
-struct Model {
-  int64_t stream_time = std::numeric_limits<int64_t>::min();
-  int64_t late = 0;
-  std::map<std::pair<std::string, int64_t>, Cell> cells;  // (readable key, start)
-  std::map<std::pair<std::string, int64_t>, int> set_of;
-
-  void add(const Tag& t) {
-    stream_time = std::max(stream_time, t.ts);
-    const int64_t start = t.ts - ((t.ts % kSize) + kSize) % kSize;
-    if (start + kSize + kGrace <= stream_time) {
-      ++late;
-      return;
-    }
-    const std::string values[] = {t.action, t.origin.value_or(""), t.brand, t.category};
-    for (int set = 0; set < 8; ++set) {
-      std::string key;
-      for (int f = 0; f < 4; ++f) {
-        const bool in = f == 0 || ((set >> (f - 1)) & 1);
-        key += (f ? "|" : "") + (in ? values[f] : std::string("*"));
-      }
-      Cell& c = cells[{key, start}];
-      set_of[{key, start}] = set;
-      ++c.count;
-      if (t.price) ++c.priced, c.sum += static_cast<double>(*t.price);
-    }
-  }
-};
+using namespace models::minute;
 
 void expect_output(const testing::TestRecord& r, const Model& m) {
   const std::string readable = r.key.substr(0, r.key.find('@'));

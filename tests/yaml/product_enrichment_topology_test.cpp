@@ -7,44 +7,14 @@
 
 #include <random>
 
+#include "models/product_enrichment_model.h"
 #include "serde/value_serde.h"
-#include "topology/timestamp_extractor.h"
 #include "topology_test_support.h"
 
 namespace sluice::yaml::test {
 namespace {
 
-constexpr int64_t kT0 = 1'662'461'177'000;  // 2022-09-06T10:46:17Z
-
-struct Product {
-  std::string id, name, category;
-  double price = 0;
-  // As Debezium writes MySQL rows (seed 002): the id is a JSON number, while order items carry
-  // the product id as a string; the join must still match them.
-  json to_json() const {
-    return {{"id", std::stoll(id)}, {"name", name},   {"description", "d"},
-            {"category", category}, {"price", price}, {"image", "https://oreil.ly/x"}};
-  }
-};
-
-struct Item {
-  std::string product_id;
-  int64_t quantity;
-  std::optional<double> price;
-};
-
-struct Order {
-  std::string id, user;
-  int64_t ts;
-  std::vector<Item> items;
-};
-
-// createdAt as the seed writes it: local time, microseconds, no zone (read as UTC).
-std::string created_at(int64_t ts, int micros) {
-  std::string iso = format_iso8601(Timestamp(ts));  // ...T10:46:17.703Z
-  iso.pop_back();
-  return iso + std::to_string(100 + micros % 900).substr(0, 3);
-}
+using namespace models::shop;
 
 TEST(ProductEnrichmentYaml, EnrichesEveryItemWithTheProductLiveAtThatMomentOrLeavesItBlank) {
   const TopologyFile file = load("product_enrichment.yaml", {});

@@ -1,37 +1,24 @@
 // topologies/profile_capping.yaml: user tags in shuffled event-time order; the capped store's
 // answers to "tags of cookie C with time in [from, to), newest first, at most L" compared with a
-// brute force that keeps every tag and applies the cap itself.
+// brute force that keeps every tag and applies the cap itself
+// (tests/models/profile_capping_model.h).
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <random>
 
+#include "models/profile_capping_model.h"
 #include "operators/capped_list_store.h"
 #include "serde/value_serde.h"
-#include "topology/timestamp_extractor.h"
 #include "topology_test_support.h"
 
 namespace sluice::yaml::test {
 namespace {
 
-constexpr int64_t kT0 = 1'647'951'300'000;
+using namespace models::profile;
+
 constexpr int kEvents = 6000;
 constexpr size_t kCap = 20;
-
-struct Tag {
-  int64_t ts;
-  int arrival;
-  std::string cookie, action, id;
-};
-
-// The newest kCap of one cookie and action: by event time, the later arrival first on a tie.
-std::vector<Tag> newest(std::vector<Tag> tags) {
-  std::sort(tags.begin(), tags.end(), [](const Tag& a, const Tag& b) {
-    return a.ts != b.ts ? a.ts > b.ts : a.arrival > b.arrival;
-  });
-  if (tags.size() > kCap) tags.resize(kCap);
-  return tags;
-}
 
 TEST(ProfileCappingYaml, StoreAnswersTimeRangeQueriesWithTheNewestTagsPerActionLikeTheBruteForce) {
   const TopologyFile file =
@@ -39,24 +26,11 @@ TEST(ProfileCappingYaml, StoreAnswersTimeRangeQueriesWithTheNewestTagsPerActionL
   testing::TopologyTestDriver driver(file.topology);
   std::mt19937_64 rng(7);
   auto pick = [&](int64_t k) { return static_cast<int64_t>(rng() % static_cast<uint64_t>(k)); };
-  std::map<std::pair<std::string, std::string>, std::vector<Tag>> all;  // (cookie, action)
-  for (int i = 0; i < kEvents; ++i) {
-    // A permutation of distinct times: arrival order is unrelated to event time.
-    Tag t{kT0 + (static_cast<int64_t>(i) * 7919 % kEvents) * 10, i,
-          "cookie-" + std::to_string(pick(40)), pick(3) == 0 ? "BUY" : "VIEW",
-          "p" + std::to_string(i)};
-    const json j = {
-        {"time", format_iso8601(Timestamp(t.ts))},
-        {"cookie", t.cookie},
-        {"country", "PL"},
-        {"device", "MOBILE"},
-        {"action", t.action},
-        {"origin", "o"},
-        {"product_info",
-         {{"product_id", t.id}, {"brand_id", "b"}, {"category_id", "c"}, {"price", i}}}};
-    ASSERT_TRUE(driver.pipe("user_tags", t.cookie, j.dump(), Timestamp(t.ts)).ok());
-    all[{t.cookie, t.action}].push_back(t);
+  const std::vector<Tag> tags = generate(kEvents, 7);
+  for (const Tag& t : tags) {
+    ASSERT_TRUE(driver.pipe("user_tags", t.cookie, to_json(t), Timestamp(t.ts)).ok());
   }
+  auto all = by_cookie_and_action(tags);
   ASSERT_TRUE(driver.commit().ok());
 
   auto schema = *serde::Schema::from_message_name("sluice.allezon.UserTag");
@@ -78,7 +52,7 @@ TEST(ProfileCappingYaml, StoreAnswersTimeRangeQueriesWithTheNewestTagsPerActionL
 
     std::vector<Tag> expected;
     for (const auto& sub : subs) {
-      for (const Tag& t : newest(all[{cookie, sub}])) {
+      for (const Tag& t : newest(all[{cookie, sub}], kCap)) {
         if (t.ts >= from && t.ts < to) expected.push_back(t);
       }
     }
@@ -102,10 +76,10 @@ TEST(ProfileCappingYaml, StoreAnswersTimeRangeQueriesWithTheNewestTagsPerActionL
   EXPECT_GT(checked, 1000u);
 
   // Every list in the store, whole: exactly the newest kCap of each cookie and action.
-  for (const auto& [ca, tags] : all) {
+  for (const auto& [ca, list] : all) {
     auto got = ops::query(*store, ca.first, {ca.second}, Timestamp::min(), Timestamp::max(), 1000);
     ASSERT_TRUE(got.ok());
-    const auto want = newest(tags);
+    const auto want = newest(list, kCap);
     ASSERT_EQ(got->size(), want.size()) << ca.first << " " << ca.second;
     for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ((*got)[i].timestamp.ms(), want[i].ts);
   }

@@ -43,18 +43,30 @@ struct RunCommandOptions {
   int64_t status_interval_ms = 5000;
 };
 
-void print_status(const kafka::KafkaStreams& streams, uint64_t& last_processed,
-                  std::chrono::steady_clock::time_point& last_time) {
+// The counts at the previous status line, for rates.
+struct StatusMark {
+  uint64_t processed = 0;
+  uint64_t sent = 0;
+  std::chrono::steady_clock::time_point time = std::chrono::steady_clock::now();
+};
+
+// One line; new figures go at the end, so readers of the leading ones keep working.
+void print_status(const kafka::KafkaStreams& streams, StatusMark& last) {
   const auto& s = streams.stats();
   const auto now = std::chrono::steady_clock::now();
-  const double secs = std::chrono::duration<double>(now - last_time).count();
+  const double secs = std::chrono::duration<double>(now - last.time).count();
   const uint64_t processed = s.records_processed.load();
+  const uint64_t sent = s.records_sent.load();
+  auto rate = [secs](uint64_t now_count, uint64_t then_count) {
+    return secs > 0 ? static_cast<double>(now_count - then_count) / secs : 0.0;
+  };
   fmt::print(stderr,
-             "sluice run: {:.0f} records/s in, {} processed, {} tasks, {} restored, {} commits\n",
-             secs > 0 ? static_cast<double>(processed - last_processed) / secs : 0.0, processed,
-             s.active_tasks.load(), s.records_restored.load(), s.commits.load());
-  last_processed = processed;
-  last_time = now;
+             "sluice run: {:.0f} records/s in, {} processed, {} tasks, {} restored, {} commits, "
+             "{:.0f} records/s out, {} sent, {} lag\n",
+             rate(processed, last.processed), processed, s.active_tasks.load(),
+             s.records_restored.load(), s.commits.load(), rate(sent, last.sent), sent,
+             s.consumer_lag.load());
+  last = {processed, sent, now};
 }
 
 int run_command(const RunCommandOptions& o) {
@@ -154,9 +166,8 @@ int run_application(const Topology& topology, config::ApplicationConfig config,
     fmt::print(stderr, "sluice run: application '{}' started on {} ({} sub-topologies)\n",
                config.application_id, config.bootstrap_servers,
                streams.layout().subtopologies.size());
-    uint64_t last_processed = 0;
-    auto last_time = std::chrono::steady_clock::now();
-    auto next_status = last_time + std::chrono::milliseconds(options.status_interval_ms);
+    StatusMark last;
+    auto next_status = last.time + std::chrono::milliseconds(options.status_interval_ms);
     bool signalled = false;
     while (streams.running()) {
       const timespec wait{0, 200'000'000};
@@ -168,8 +179,8 @@ int run_application(const Topology& topology, config::ApplicationConfig config,
         break;
       }
       if (options.status_interval_ms > 0 && std::chrono::steady_clock::now() >= next_status) {
-        print_status(streams, last_processed, last_time);
-        next_status = last_time + std::chrono::milliseconds(options.status_interval_ms);
+        print_status(streams, last);
+        next_status = last.time + std::chrono::milliseconds(options.status_interval_ms);
       }
     }
     streams.close();
@@ -182,7 +193,7 @@ int run_application(const Topology& topology, config::ApplicationConfig config,
       fmt::print(stderr, "sluice: error: every stream thread stopped\n");
       return kExitFailure;
     }
-    print_status(streams, last_processed, last_time);
+    print_status(streams, last);
     return kExitOk;
   } catch (const std::exception& e) {
     fmt::print(stderr, "sluice: error: {}\n", e.what());
