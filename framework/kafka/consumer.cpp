@@ -139,6 +139,21 @@ bool is_rebalancing(rd_kafka_resp_err_t err) {
   return err == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS ||
          err == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION || err == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID;
 }
+
+bool is_transient(rd_kafka_resp_err_t err) {
+  switch (err) {
+    case RD_KAFKA_RESP_ERR__WAIT_COORD:
+    case RD_KAFKA_RESP_ERR__TRANSPORT:
+    case RD_KAFKA_RESP_ERR__TIMED_OUT:
+    case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
+    case RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_NOT_COORDINATOR:
+    case RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS:
+      return true;
+    default:
+      return false;
+  }
+}
 }  // namespace
 
 Result<Consumer::CommitOutcome> Consumer::commit_sync(
@@ -147,9 +162,11 @@ Result<Consumer::CommitOutcome> Consumer::commit_sync(
   detail::PartitionListPtr list = to_partition_list(offsets);
   rd_kafka_resp_err_t err = rd_kafka_commit(rk_.get(), list.get(), 0);
   if (is_rebalancing(err)) return CommitOutcome::kRebalancing;
+  if (is_transient(err)) return CommitOutcome::kRetryLater;
   if (err) return Status::IOError(fmt::format("commit: {}", rd_kafka_err2str(err)));
   for (int i = 0; i < list->cnt; ++i) {
     if (is_rebalancing(list->elems[i].err)) return CommitOutcome::kRebalancing;
+    if (is_transient(list->elems[i].err)) return CommitOutcome::kRetryLater;
     if (list->elems[i].err) {
       return Status::IOError(fmt::format("commit {}[{}]: {}", list->elems[i].topic,
                                          list->elems[i].partition,

@@ -75,8 +75,9 @@ class Consumer {
   size_t poll_batch(std::vector<MessagePtr>& out, size_t max, std::chrono::milliseconds timeout);
   // kRebalancing: the group is rebalancing (or this member's generation is stale), so the
   // commit was refused; not an error: the revocation that follows commits again or the
-  // partitions move on.
-  enum class CommitOutcome : uint8_t { kCommitted, kRebalancing };
+  // partitions move on. kRetryLater: the coordinator is unreachable for now (moving, loading,
+  // a broker down); the next commit carries these offsets too.
+  enum class CommitOutcome : uint8_t { kCommitted, kRebalancing, kRetryLater };
   Result<CommitOutcome> commit_sync(const std::vector<TopicPartitionOffset>& offsets);
   // The committed offsets of `partitions` (Offset(-1001) when none).
   Result<std::vector<TopicPartitionOffset>> committed(const std::vector<TopicPartition>& partitions,

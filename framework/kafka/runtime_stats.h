@@ -14,6 +14,7 @@ struct RuntimeStats {
   std::atomic<uint64_t> tasks_created{0};
   std::atomic<uint64_t> tasks_closed{0};
   std::atomic<uint64_t> commits{0};
+  std::atomic<uint64_t> commits_deferred{0};   // offset commits put off: coordinator unreachable
   std::atomic<uint64_t> producer_fencings{0};  // exactly-once producers replaced after fencing
   std::atomic<int64_t> active_tasks{0};
   // Records the collectors sent: sinks, repartition topics and dead letters, not changelogs.

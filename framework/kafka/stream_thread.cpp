@@ -249,7 +249,13 @@ Status StreamThread::commit(bool reopen) {
   if (!outcome.ok()) return outcome.status();
   if (*outcome == Consumer::CommitOutcome::kRebalancing) {
     // The revocation inside the next poll commits these offsets (or they move with their
-    // partitions, and the new owner reprocesses from the last commit: at-least-once).
+    // partitions, and the new owner resumes from the position its restored state holds).
+    return Status::Ok();
+  }
+  if (*outcome == Consumer::CommitOutcome::kRetryLater) {
+    // The coordinator is away for now; the next interval commits these offsets too. Nothing is
+    // lost meanwhile: the markers already say which input the state holds.
+    ++stats_.commits_deferred;
     return Status::Ok();
   }
   ++stats_.commits;
