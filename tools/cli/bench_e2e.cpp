@@ -110,7 +110,7 @@ void print_table(const std::vector<Row>& rows) {
   fmt::print(
       "\n| row | guarantee | input | records | first record s | processed s | total s | "
       "events/s | events/s from first record | vs consume-only | vs passthrough | EOS / ALOS | "
-      "peak RSS MiB (+ over the row's start) | cache peak / budget MiB |\n"
+      "peak RSS MiB (+ over the row's start) | record cache peak / budget KiB |\n"
       "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const Row& row : rows) {
     const RunResult& r = row.result;
@@ -122,9 +122,10 @@ void print_table(const std::vector<Row>& rows) {
     const Row* pass = find_row(rows, kPassthrough, row.guarantee, row.input);
     const Row* alos = find_row(rows, row.name, "at_least_once", row.input);
     const bool topology = row.name != kConsume && row.name != kPassthrough;
-    const std::string cache = r.caches > 0 ? fmt::format("{:.2f} / {:.0f}", mib(r.cache_peak_bytes),
-                                                         mib(r.cache_budget_bytes))
-                                           : (topology ? "no cached store" : "");
+    const std::string cache = r.caches > 0
+                                  ? fmt::format("{:.1f} / {:.0f}", r.cache_peak_bytes / 1024.0,
+                                                r.cache_budget_bytes / 1024.0)
+                                  : (topology ? "no cached store" : "");
     fmt::print(
         "| {} | {} | {} | {} | {:.3f} | {:.3f} | {:.3f} | {:.0f} | {:.0f} | {} | {} | {} | {:.0f} "
         "(+{:.0f}) | {} |\n",
