@@ -110,8 +110,8 @@ void print_table(const std::vector<Row>& rows) {
   fmt::print(
       "\n| row | guarantee | input | records | first record s | processed s | total s | "
       "events/s | events/s from first record | vs consume-only | vs passthrough | EOS / ALOS | "
-      "peak RSS MiB (+ over the row's start) | record cache peak / budget KiB |\n"
-      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+      "peak RSS MiB (+ over the row's start) | record cache peak / budget KiB | CPU s |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const Row& row : rows) {
     const RunResult& r = row.result;
     if (!r.error.empty()) {
@@ -128,12 +128,13 @@ void print_table(const std::vector<Row>& rows) {
                                   : (topology ? "no cached store" : "");
     fmt::print(
         "| {} | {} | {} | {} | {:.3f} | {:.3f} | {:.3f} | {:.0f} | {:.0f} | {} | {} | {} | {:.0f} "
-        "(+{:.0f}) | {} |\n",
+        "(+{:.0f}) | {} | {:.2f} |\n",
         row.name, row.guarantee, row.input, r.records, r.first_seconds, r.processed_seconds,
         r.total_seconds, r.rate(), r.steady_rate(),
         row.name == kConsume ? "" : ratio(&row, consume), topology ? ratio(&row, pass) : "",
         row.guarantee == "exactly_once_v2" ? ratio(&row, alos) : "", mib(r.peak_rss_bytes),
-        mib(r.peak_rss_bytes - std::min(r.peak_rss_bytes, r.start_rss_bytes)), cache);
+        mib(r.peak_rss_bytes - std::min(r.peak_rss_bytes, r.start_rss_bytes)), cache,
+        r.cpu_seconds);
   }
 }
 

@@ -87,9 +87,9 @@ RunResult run_consume_only(const std::string& bootstrap, const std::vector<std::
       }
     }
     r.processed_seconds = since(t0);
-    r.total_seconds = r.processed_seconds;
-    batch.clear();  // messages before their consumer
-    consumer->close();
+    batch.clear();      // messages before their consumer
+    consumer->close();  // leaves the group: timed, as KafkaStreams::close() is in topology rows
+    r.total_seconds = since(t0);
     if (bytes == 0 && expected > 0) r.error = "read no bytes";
   }
   r.cpu_seconds = cpu.cpu_seconds();
@@ -173,9 +173,9 @@ RunResult run_passthrough(const std::string& bootstrap, const std::vector<std::s
     if (r.error.empty() && producer.delivered() < r.records) {
       r.error = fmt::format("{} of {} records delivered", producer.delivered(), r.records);
     }
-    r.total_seconds = since(t0);
     batch.clear();
-    consumer->close();
+    consumer->close();  // leaves the group: timed, as KafkaStreams::close() is in topology rows
+    r.total_seconds = since(t0);
   }
   r.cpu_seconds = cpu.cpu_seconds();
   r.peak_rss_bytes = peak_rss_bytes();

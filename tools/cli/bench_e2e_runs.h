@@ -18,8 +18,9 @@ struct RunResult {
   std::string error;     // non-empty when the run failed or did not finish in time
   uint64_t records = 0;  // input records read / processed (of the input topics)
   // From the start (clients created) to the first record seen, to the last input record
-  // processed (or read), and to the end: outputs delivered and committed (passthrough: flushed
-  // and committed; topology: KafkaStreams::close() returned after its final commit).
+  // processed (or read), and to the end: outputs delivered and committed, clients closed
+  // (consume-only: consumer closed; passthrough: last commit, then the consumer closed;
+  // topology: KafkaStreams::close() returned: final commit, tasks closed, group left).
   double first_seconds = 0;
   double processed_seconds = 0;
   double total_seconds = 0;
