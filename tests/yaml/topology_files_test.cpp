@@ -1,5 +1,5 @@
-// Every file in topologies/ (and topologies/examples/) loads (what `sluice validate topologies/*.yaml` checks), and names
-// what it reads and writes.
+// Every file in topologies/ (and topologies/examples/) loads (what `sluice validate
+// topologies/*.yaml` checks), and names what it reads and writes.
 #include <gtest/gtest.h>
 
 #include <filesystem>

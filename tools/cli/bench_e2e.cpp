@@ -196,7 +196,9 @@ CLI::App* add_bench_e2e_subcommand(CLI::App& bench, BenchE2eOptions& o) {
       "topology on KafkaStreams, at-least-once and exactly-once; a table with events/s, ratios "
       "and peak RSS");
   e2e->add_option("--records", o.records,
-                  "Records of each input (user tags, orders, ad events; products: a tenth)")
+                  "Records of the user tags and ad events inputs (orders: a quarter, products: a "
+                  "twentieth); "
+                  "each partition must stay well under the embedded broker's 5 MiB")
       ->capture_default_str()
       ->check(CLI::Range(uint64_t{1}, uint64_t{100'000'000}));
   e2e->add_option("--partitions", o.partitions, "Partitions of every input and output topic")

@@ -17,8 +17,8 @@ class App;
 namespace sluice::cli {
 
 struct BenchE2eOptions {
-  uint64_t records = 200'000;      // records of each main input (user tags, orders, ad events)
-  int partitions = 8;              // partitions of every input and output topic
+  uint64_t records = 100'000;  // user tags and ad events; orders a quarter, products a twentieth
+  int partitions = 8;          // partitions of every input and output topic
   std::string guarantee = "both";  // at_least_once | exactly_once_v2 | both
   std::vector<std::string> only;   // row names to run; default: every row
   uint64_t seed = 42;              // generators' seed: the same seed gives the same input bytes
