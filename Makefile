@@ -4,6 +4,10 @@ BUILD ?= build
 TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 BENCH_EVENTS ?= 1000000
+# bench e2e: records per input on the embedded broker (each partition must stay well under the
+# mock's 5 MiB), partitions per topic.
+BENCH_E2E_RECORDS ?= 100000
+BENCH_E2E_PARTITIONS ?= 8
 
 .PHONY: all deps configure build test test-unit test-integration run demo bench asan format format-check clean
 
@@ -41,6 +45,7 @@ $(BUILD)/allezon-$(BENCH_EVENTS).jsonl: build
 
 bench: build $(BUILD)/allezon-$(BENCH_EVENTS).jsonl
 	@$(BUILD)/bin/sluice bench engine --input $(BUILD)/allezon-$(BENCH_EVENTS).jsonl
+	@$(BUILD)/bin/sluice bench e2e --records $(BENCH_E2E_RECORDS) --partitions $(BENCH_E2E_PARTITIONS)
 
 # All tests under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan: deps

@@ -19,19 +19,23 @@ Status CachingKeyValueStore::flush_cache() {
 }
 
 Status CachingKeyValueStore::evict_if_over_budget() {
-  if (!cache_.over_budget()) return Status::Ok();
-  SLUICE_RETURN_IF_ERROR(flush_cache());
-  cache_.clear();
+  if (cache_.over_budget()) {
+    SLUICE_RETURN_IF_ERROR(flush_cache());
+    cache_.clear();
+  }
+  cache_.note_settled();
   return Status::Ok();
 }
 
 Status CachingKeyValueStore::flush() {
   SLUICE_RETURN_IF_ERROR(flush_cache());
+  probe_.publish(cache_);
   return inner_->flush();
 }
 
 void CachingKeyValueStore::close() {
   (void)flush_cache();
+  probe_.publish(cache_);
   cache_.clear();
   inner_->close();
 }
@@ -50,6 +54,7 @@ Status CachingKeyValueStore::get(std::string_view key, std::string& out) {
   }
   SLUICE_RETURN_IF_ERROR(inner_->get(key, out));
   cache_.fill(key, out);
+  cache_.note_settled();
   return Status::Ok();
 }
 

@@ -11,6 +11,7 @@
 
 #include <memory>
 
+#include "state/cache_probe.h"
 #include "state/key_value_store.h"
 #include "state/record_cache.h"
 
@@ -18,8 +19,10 @@ namespace sluice::state {
 
 class CachingKeyValueStore final : public KeyValueStore {
  public:
-  CachingKeyValueStore(std::unique_ptr<KeyValueStore> inner, size_t cache_max_bytes)
-      : inner_(std::move(inner)), cache_(cache_max_bytes) {}
+  // `probe` (default: none) publishes the cache's budget and peak size at every flush.
+  CachingKeyValueStore(std::unique_ptr<KeyValueStore> inner, size_t cache_max_bytes,
+                       CacheProbe probe = {})
+      : inner_(std::move(inner)), cache_(cache_max_bytes), probe_(probe) {}
 
   const std::string& name() const override { return inner_->name(); }
   bool persistent() const override { return inner_->persistent(); }
@@ -46,6 +49,7 @@ class CachingKeyValueStore final : public KeyValueStore {
 
   std::unique_ptr<KeyValueStore> inner_;
   RecordCache cache_;
+  CacheProbe probe_;
 };
 
 }  // namespace sluice::state

@@ -28,19 +28,23 @@ Status CachingWindowStore::flush_cache() {
 }
 
 Status CachingWindowStore::evict_if_over_budget() {
-  if (!cache_.over_budget()) return Status::Ok();
-  SLUICE_RETURN_IF_ERROR(flush_cache());
-  cache_.clear();
+  if (cache_.over_budget()) {
+    SLUICE_RETURN_IF_ERROR(flush_cache());
+    cache_.clear();
+  }
+  cache_.note_settled();
   return Status::Ok();
 }
 
 Status CachingWindowStore::flush() {
   SLUICE_RETURN_IF_ERROR(flush_cache());
+  probe_.publish(cache_);
   return inner_->flush();
 }
 
 void CachingWindowStore::close() {
   (void)flush_cache();  // best effort: close cannot report
+  probe_.publish(cache_);
   cache_.clear();
   inner_->close();
 }
@@ -67,6 +71,7 @@ Status CachingWindowStore::get(std::string_view key, Timestamp window_start, std
   }
   SLUICE_RETURN_IF_ERROR(inner_->get(key, window_start, out));
   cache_.fill(scratch_, out);
+  cache_.note_settled();
   return Status::Ok();
 }
 

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "state/cache_probe.h"
 #include "state/record_cache.h"
 #include "state/window_store.h"
 
@@ -20,8 +21,10 @@ namespace sluice::state {
 
 class CachingWindowStore final : public WindowStore {
  public:
-  CachingWindowStore(std::unique_ptr<WindowStore> inner, size_t cache_max_bytes)
-      : inner_(std::move(inner)), cache_(cache_max_bytes) {}
+  // `probe` (default: none) publishes the cache's budget and peak size at every flush.
+  CachingWindowStore(std::unique_ptr<WindowStore> inner, size_t cache_max_bytes,
+                     CacheProbe probe = {})
+      : inner_(std::move(inner)), cache_(cache_max_bytes), probe_(probe) {}
 
   const std::string& name() const override { return inner_->name(); }
   bool persistent() const override { return inner_->persistent(); }
@@ -52,6 +55,7 @@ class CachingWindowStore final : public WindowStore {
 
   std::unique_ptr<WindowStore> inner_;
   RecordCache cache_;
+  CacheProbe probe_;
   std::string scratch_;  // reused encoding buffer: a cached update allocates nothing
 };
 

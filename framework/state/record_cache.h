@@ -54,6 +54,12 @@ class RecordCache {
   void mark_clean();
 
   bool over_budget() const { return bytes_ > max_bytes_; }
+  // The caching layer calls this once a write (and the eviction it caused) is done: a write may
+  // take the cache over budget for a moment, the size it settles at must not be.
+  void note_settled() { peak_bytes_ = std::max(peak_bytes_, bytes_); }
+  // The largest settled size so far (CacheProbe publishes it; tests and benchmarks check it
+  // against max_bytes()).
+  size_t peak_bytes() const { return peak_bytes_; }
   size_t size() const { return map_.size(); }
   size_t bytes() const { return bytes_; }
   size_t dirty_count() const { return dirty_.size(); }
@@ -72,6 +78,7 @@ class RecordCache {
 
   size_t max_bytes_;
   size_t bytes_ = 0;
+  size_t peak_bytes_ = 0;
   Map map_;                   // node-based: Slot addresses are stable across rehashing
   std::vector<Slot*> dirty_;  // each dirty slot once, in first-dirtied order
 };

@@ -50,7 +50,9 @@ std::unique_ptr<KeyValueStore> build_key_value_store(const StoreOptions& options
                                                          context.record_time);
   }
   if (options.caching) {
-    store = std::make_unique<CachingKeyValueStore>(std::move(store), options.cache_max_bytes);
+    store = std::make_unique<CachingKeyValueStore>(
+        std::move(store), options.cache_max_bytes,
+        CacheProbe(context.metrics, options.name, context.task_id));
   }
   return std::make_unique<MeteredKeyValueStore>(
       std::move(store), StoreProbe(context.metrics, options.name, context.task_id));
@@ -71,7 +73,9 @@ std::unique_ptr<WindowStore> build_window_store(const StoreOptions& options,
     store = std::make_unique<ChangeLoggingWindowStore>(std::move(store), *context.changelog);
   }
   if (options.caching) {
-    store = std::make_unique<CachingWindowStore>(std::move(store), options.cache_max_bytes);
+    store = std::make_unique<CachingWindowStore>(
+        std::move(store), options.cache_max_bytes,
+        CacheProbe(context.metrics, options.name, context.task_id));
   }
   return std::make_unique<MeteredWindowStore>(
       std::move(store), StoreProbe(context.metrics, options.name, context.task_id));

@@ -4,9 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
+#include <random>
 #include <string>
 
+#include "metrics/registry.h"
+#include "state/cache_probe.h"
 #include "state/caching_key_value_store.h"
 #include "state/caching_window_store.h"
 #include "state/change_logging_key_value_store.h"
@@ -150,6 +154,41 @@ TEST(CachingWindowStore, DropsCachedWritesWhoseSegmentExpiredBeforeTheFlush) {
   ASSERT_EQ(changelog.records.size(), 1u);
   EXPECT_EQ(changelog.records[0].value, "new");
   EXPECT_EQ(store.cache().size(), 1u);
+}
+
+// The size a cache settles at after each write never exceeds cache.max.bytes, and the peak the
+// probe publishes is the one an independent model of the accounting (key + value + per-entry
+// overhead, whole-cache eviction when over) computes.
+TEST(CachingKeyValueStore, PeakSettledSizeStaysWithinBudgetAndIsPublishedAtFlush) {
+  constexpr size_t kBudget = 4096;
+  metrics::Registry registry;
+  CachingKeyValueStore store(std::make_unique<InMemoryKeyValueStore>("s"), kBudget,
+                             CacheProbe(&registry, "s", "0_1"));
+  std::mt19937_64 rng(7);
+  std::map<std::string, std::string> model;
+  size_t model_peak = 0;
+  for (int i = 0; i < 5000; ++i) {
+    const std::string key = "k" + std::to_string(rng() % 200);
+    const std::string value(rng() % 100, 'v');
+    ASSERT_TRUE(store.put(key, value).ok());
+    model[key] = value;
+    size_t bytes = 0;
+    for (const auto& [k, v] : model) bytes += k.size() + v.size() + RecordCache::kEntryOverhead;
+    if (bytes > kBudget) {
+      model.clear();
+      bytes = 0;
+    }
+    model_peak = std::max(model_peak, bytes);
+    ASSERT_LE(store.cache().bytes(), kBudget) << i;
+  }
+  EXPECT_EQ(store.cache().peak_bytes(), model_peak);
+  EXPECT_GT(model_peak, kBudget / 2);  // the cache did fill up
+  const metrics::Labels labels{{"store", "s"}, {"task", "0_1"}};
+  EXPECT_EQ(registry.value("sluice_record_cache_peak_bytes", labels), 0);  // not before a flush
+  ASSERT_TRUE(store.flush().ok());
+  EXPECT_EQ(registry.value("sluice_record_cache_peak_bytes", labels),
+            static_cast<double>(model_peak));
+  EXPECT_EQ(registry.value("sluice_record_cache_max_bytes", labels), static_cast<double>(kBudget));
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "bench_baseline.h"
+#include "bench_e2e.h"
 #include "bench_engine.h"
 #include "bench_input.h"
 #include "command.h"
@@ -195,8 +196,11 @@ Command add_bench_command(CLI::App& root) {
                    "Also run the C++ DSL build of the same topology and print the ratio");
   engine->add_option("--state-dir", o->state_root,
                      "Where the temporary RocksDB directory goes (default: system temp dir)");
-  return {bench, [o, engine] {
+  auto e2e_options = std::make_shared<BenchE2eOptions>();
+  CLI::App* e2e = add_bench_e2e_subcommand(*bench, *e2e_options);
+  return {bench, [o, engine, e2e_options, e2e] {
             if (engine->parsed()) return run_bench_engine(*o);
+            if (e2e->parsed()) return run_bench_e2e(*e2e_options);
             return kExitUsage;
           }};
 }
