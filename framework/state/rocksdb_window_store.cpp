@@ -1,10 +1,12 @@
 #include "state/rocksdb_window_store.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <optional>
 #include <stdexcept>
 
@@ -100,6 +102,15 @@ class RocksDBWindowIterator final : public WindowIterator {
   WindowKeyView current_;
   Status status_;
 };
+
+std::optional<std::string_view> value_of(const WindowWrite& w) {
+  if (!w.value) return std::nullopt;
+  return std::string_view(*w.value);
+}
+std::optional<std::string_view> value_of(const WindowWriteView& w) {
+  if (w.tombstone) return std::nullopt;
+  return w.value;
+}
 
 Status closed_error(const std::string& name) {
   return Status::IOError("store '" + name + "' is closed");
@@ -223,33 +234,101 @@ Status RocksDBWindowStore::remove(std::string_view key, Timestamp window_start) 
 }
 
 Status RocksDBWindowStore::write_batch(std::vector<WindowWrite>& writes) {
+  return write_entries(std::span<const WindowWrite>(writes));
+}
+
+Status RocksDBWindowStore::write_views(std::span<const WindowWriteView> writes) {
+  return write_entries(writes);
+}
+
+template <typename W>
+Status RocksDBWindowStore::write_entries(std::span<const W> writes) {
   if (!db_) return closed_error(name_);
+  // Segments to create; a batch is mostly one window, so consecutive repeats are skipped here.
   std::vector<int64_t> needed;
+  bool bulk = writes.size() >= kBulkMinEntries;  // and, below: puts into one live segment
   for (const auto& w : writes) {
-    if (w.value && !clock_.expired(w.window_start))
-      needed.push_back(clock_.segment_of(w.window_start));
+    if (!value_of(w) || clock_.expired(w.window_start)) {
+      bulk = false;
+      continue;
+    }
+    const int64_t id = clock_.segment_of(w.window_start);
+    if (needed.empty() || needed.back() != id) {
+      if (!needed.empty()) bulk = false;
+      needed.push_back(id);
+    }
   }
+  const int64_t bulk_segment = needed.empty() ? 0 : needed.front();
   SLUICE_RETURN_IF_ERROR(create_segments(std::move(needed)));
-  // Sized up front: a batch of thousands of windows would otherwise regrow (and copy) its
-  // buffer a dozen times. ~24 bytes per entry cover RocksDB's tag, lengths and column family.
+  if (bulk) {
+    if (ingest(writes, bulk_segment)) return Status::Ok();
+    ++bulk_.fallbacks;
+  }
+  // Sized up front for a chunk (kept across chunks by Clear): it would otherwise regrow (and
+  // copy) its buffer a dozen times. ~24 bytes per entry cover RocksDB's tag, lengths and column
+  // family.
   size_t bytes = 0;
-  for (const auto& w : writes) {
-    bytes += w.key.size() + kWindowKeyOverhead + (w.value ? w.value->size() : 0) + 24;
+  for (size_t i = 0; i < writes.size() && i < kChunkEntries; ++i) {
+    const auto value = value_of(writes[i]);
+    bytes += writes[i].key.size() + kWindowKeyOverhead + (value ? value->size() : 0) + 24;
   }
   rocksdb::WriteBatch batch(bytes);
+  size_t in_batch = 0;
   for (const auto& w : writes) {
     if (clock_.expired(w.window_start)) continue;  // late: dropped, as a put would be
     const int64_t id = clock_.segment_of(w.window_start);
     assign_window_key(scratch_, w.key, w.window_start);
     rocksdb::Status s;
-    if (w.value) {
-      s = batch.Put(segment(id), scratch_, *w.value);
+    if (const auto value = value_of(w)) {
+      s = batch.Put(segment(id), scratch_, slice(*value));
     } else if (auto* h = segment(id)) {
       s = batch.Delete(h, scratch_);
     }
     if (!s.ok()) return rocks::to_status(s);
+    if (++in_batch == kChunkEntries) {
+      SLUICE_RETURN_IF_ERROR(rocks::to_status(db_->Write(rocks::write_options(), &batch)));
+      batch.Clear();
+      in_batch = 0;
+    }
   }
+  if (in_batch == 0) return Status::Ok();
   return rocks::to_status(db_->Write(rocks::write_options(), &batch));
+}
+
+template <typename W>
+bool RocksDBWindowStore::ingest(std::span<const W> writes, int64_t id) {
+  rocksdb::ColumnFamilyHandle* cf = segment(id);
+  const std::string path = dir_ + "/bulk-" + std::to_string(bulk_.files_ingested + 1) + ".sst";
+  rocksdb::Status s;
+  {
+    // The page cache keeps the file: compactions read it back soon.
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), rocks::default_options(), cf,
+                                  /*invalidate_page_cache=*/false);
+    s = writer.Open(path);
+    for (size_t i = 0; s.ok() && i < writes.size(); ++i) {
+      assign_window_key(scratch_, writes[i].key, writes[i].window_start);
+      // Refuses a key not above the previous one: such a batch falls back to WriteBatches.
+      s = writer.Put(scratch_, slice(*value_of(writes[i])));
+    }
+    if (s.ok()) s = writer.Finish();
+  }
+  if (s.ok()) {
+    rocksdb::IngestExternalFileOptions options;
+    options.move_files = true;  // linked into the database, not copied
+    // The sequence number goes into the MANIFEST only, not also written into the file (one
+    // random write and one more sync per file); files are read by this RocksDB version or newer.
+    options.write_global_seqno = false;
+    s = db_->IngestExternalFile(cf, {path}, options);
+  }
+  std::error_code ec;
+  std::filesystem::remove(path, ec);  // gone already once moved; a failed attempt leaves it
+  if (!s.ok()) {
+    bulk_.last_fallback = s.ToString();
+    return false;
+  }
+  ++bulk_.files_ingested;
+  bulk_.entries_ingested += writes.size();
+  return true;
 }
 
 Status RocksDBWindowStore::restore(std::span<const RestoreRecord> records) {
