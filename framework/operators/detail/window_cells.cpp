@@ -1,8 +1,10 @@
 #include "operators/detail/window_cells.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <functional>
+#include <utility>
 
 namespace sluice::ops::detail {
 
@@ -111,6 +113,43 @@ uint64_t load_be(const char* key, size_t size, size_t off) {
   return v;
 }
 
+// sort_tied compares 8-byte digits up to this depth, then memcmp: bounds its recursion.
+constexpr uint32_t kMaxDigitDepth = 64;
+
+// Below this many keys std::sort beats the radix sort's fixed cost (its histograms).
+constexpr size_t kRadixMin = 512;
+
+// Digit d (0 least significant) of the (size, bytes) order: bytes' 8 bytes, then size's 4.
+template <typename K>
+uint32_t sort_digit(const K& k, int d) {
+  return d < 8 ? static_cast<uint32_t>(k.bytes >> (8 * d)) & 0xff
+               : (k.size >> (8 * (d - 8))) & 0xff;
+}
+
+// LSD radix sort by (size, bytes), a byte a pass, skipping bytes every key has alike (most of
+// size's, and bytes' low ones for short keys). Stable, so `tmp` and `keys` may hold anything.
+template <typename K>
+void radix_sort(std::vector<K>& keys, std::vector<K>& tmp) {
+  constexpr int kDigits = 12;
+  const size_t n = keys.size();
+  std::vector<std::array<uint32_t, 256>> counts(kDigits);
+  for (const K& k : keys) {
+    for (int d = 0; d < kDigits; ++d) ++counts[d][sort_digit(k, d)];
+  }
+  tmp.resize(n);
+  K* src = keys.data();
+  K* dst = tmp.data();
+  for (int d = 0; d < kDigits; ++d) {
+    std::array<uint32_t, 256>& c = counts[d];
+    if (c[sort_digit(*src, d)] == n) continue;  // one value for every key: order unchanged
+    uint32_t sum = 0;
+    for (uint32_t& x : c) sum += std::exchange(x, sum);
+    for (size_t i = 0; i < n; ++i) dst[c[sort_digit(src[i], d)]++] = src[i];
+    std::swap(src, dst);
+  }
+  if (src != keys.data()) std::copy(src, src + n, keys.data());
+}
+
 }  // namespace
 
 void WindowCells::note_prefix(std::string_view key) {
@@ -127,30 +166,57 @@ void WindowCells::note_prefix(std::string_view key) {
 }
 
 void WindowCells::sort_by_key(std::vector<uint32_t>& order) const {
-  // Group keys share long prefixes ("origin_", "brand_" ...), so a plain memcmp sort spends
-  // its time re-reading them from all over the arena. Instead: per key size, the prefix every
-  // key of that size shares (kept up to date by insert) is skipped, and the next 16 bytes are
-  // compared as two integers held in the sort array itself; only ties read the keys.
+  // Group keys share long prefixes ("origin_", "brand_" ...), so a memcmp sort spends its time
+  // re-reading them from all over the arena. Instead, integers held in the sort array itself
+  // are compared: per key size, the prefix every key of that size shares (kept up to date by
+  // insert) is skipped and the next 8 bytes are loaded as one big-endian number; runs that tie
+  // on those are sorted on their next 8 bytes, and so on (an MSD sort, 8 bytes a digit).
   sort_keys_.clear();
   sort_keys_.reserve(order.size());
   for (uint32_t i : order) {
     const Cell& c = cells_[i];
-    const char* key = c.acc + acc_size_;
     const uint32_t off = common_[c.key_size].second;
-    sort_keys_.push_back(
-        SortKey{load_be(key, c.key_size, off), load_be(key, c.key_size, off + 8), c.key_size, i});
+    sort_keys_.push_back(SortKey{load_be(c.acc + acc_size_, c.key_size, off), c.key_size, i});
   }
-  std::sort(sort_keys_.begin(), sort_keys_.end(), [this](const SortKey& x, const SortKey& y) {
-    if (x.size != y.size) return x.size < y.size;
-    if (x.a != y.a) return x.a < y.a;
-    if (x.b != y.b) return x.b < y.b;
-    const size_t from = common_[x.size].second + 16;  // same size, so the same prefix
-    if (from >= x.size) return false;
-    const char* kx = cells_[x.index].acc + acc_size_;
-    const char* ky = cells_[y.index].acc + acc_size_;
-    return std::memcmp(kx + from, ky + from, x.size - from) < 0;
-  });
+  if (sort_keys_.size() >= kRadixMin) {
+    radix_sort(sort_keys_, sort_tmp_);
+  } else {
+    std::sort(sort_keys_.begin(), sort_keys_.end(), [](const SortKey& x, const SortKey& y) {
+      return x.size != y.size ? x.size < y.size : x.bytes < y.bytes;
+    });
+  }
+  SortKey* const end = sort_keys_.data() + sort_keys_.size();
+  for (SortKey* run = sort_keys_.data(); run != end;) {
+    SortKey* next = run + 1;
+    while (next != end && next->size == run->size && next->bytes == run->bytes) ++next;
+    if (next - run > 1) sort_tied(run, next, 8);
+    run = next;
+  }
   for (size_t k = 0; k < order.size(); ++k) order[k] = sort_keys_[k].index;
+}
+
+void WindowCells::sort_tied(SortKey* first, SortKey* last, uint32_t depth) const {
+  const uint32_t size = first->size;
+  const uint32_t off = common_[size].second + depth;
+  if (off >= size) return;        // equal keys (cannot happen in one table; harmless)
+  if (depth >= kMaxDigitDepth) {  // long tied keys: the rest by memcmp, recursion bounded
+    std::sort(first, last, [this, off, size](const SortKey& x, const SortKey& y) {
+      const char* kx = cells_[x.index].acc + acc_size_;
+      const char* ky = cells_[y.index].acc + acc_size_;
+      return std::memcmp(kx + off, ky + off, size - off) < 0;
+    });
+    return;
+  }
+  for (SortKey* k = first; k != last; ++k) {
+    k->bytes = load_be(cells_[k->index].acc + acc_size_, size, off);
+  }
+  std::sort(first, last, [](const SortKey& x, const SortKey& y) { return x.bytes < y.bytes; });
+  for (SortKey* run = first; run != last;) {
+    SortKey* next = run + 1;
+    while (next != last && next->bytes == run->bytes) ++next;
+    if (next - run > 1) sort_tied(run, next, depth + 8);
+    run = next;
+  }
 }
 
 void WindowCells::clear() {

@@ -57,6 +57,15 @@ class WindowCells {
   void prefetch(uint64_t h) const {
     if (!slots_.empty()) __builtin_prefetch(&slots_[h & (slots_.size() - 1)]);
   }
+  // Later stages, each once the previous one's line has arrived: the cell entry the first probed
+  // slot names (when its tag matches), then that cell's accumulator and key. A record's lookups
+  // then wait for one miss at a time, not three in a row each.
+  void prefetch_cell(uint64_t h) const {
+    if (const Slot* s = first_match(h)) __builtin_prefetch(&cells_[s->index - 1]);
+  }
+  void prefetch_bytes(uint64_t h) const {
+    if (const Slot* s = first_match(h)) __builtin_prefetch(cells_[s->index - 1].acc);
+  }
   // The cell of `key` (whose hash() is `h`), or nullptr.
   Cell* find(std::string_view key, uint64_t h);
   // Adds a cell that find() just reported missing; its accumulator starts as `acc`.
@@ -81,6 +90,12 @@ class WindowCells {
   };
   static constexpr size_t kBlockSize = BlockPool::kBlockSize;
 
+  // The first slot `h` probes, when it holds a cell with h's tag.
+  const Slot* first_match(uint64_t h) const {
+    if (slots_.empty()) return nullptr;
+    const Slot& s = slots_[h & (slots_.size() - 1)];
+    return s.index != 0 && s.tag == static_cast<uint32_t>(h >> 32) ? &s : nullptr;
+  }
   char* allocate(size_t n);
   void grow(size_t slots);
 
@@ -95,10 +110,13 @@ class WindowCells {
   void note_prefix(std::string_view key);
   std::vector<std::pair<const char*, uint32_t>> common_;
   struct SortKey {
-    uint64_t a, b;  // key bytes [prefix, prefix + 16), big-endian, zero-padded
+    uint64_t bytes;  // 8 key bytes from the current depth on, big-endian, zero-padded
     uint32_t size, index;
   };
+  // Sorts keys of one size that agree on their first `depth` bytes (past the shared prefix).
+  void sort_tied(SortKey* first, SortKey* last, uint32_t depth) const;
   mutable std::vector<SortKey> sort_keys_;  // sort_by_key's scratch
+  mutable std::vector<SortKey> sort_tmp_;   // and the radix sort's second buffer
   size_t bytes_ = 0;
 };
 
