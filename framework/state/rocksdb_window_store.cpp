@@ -7,8 +7,10 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <future>
 #include <optional>
 #include <stdexcept>
+#include <system_error>
 
 #include "state/rocksdb_support.h"
 #include "state/vector_window_iterator.h"
@@ -171,6 +173,7 @@ void RocksDBWindowStore::open() {
 
 void RocksDBWindowStore::close() {
   if (!db_) return;
+  (void)ready();  // waits for a pending ingestion; best effort: close cannot report
   std::vector<rocksdb::ColumnFamilyHandle*> all{default_cf_.get()};
   for (const auto& [id, h] : segments_) all.push_back(h.get());
   (void)db_->Flush(rocksdb::FlushOptions(), all);  // WAL is off: persist the memtables
@@ -180,7 +183,15 @@ void RocksDBWindowStore::close() {
   db_.reset();
 }
 
-Status RocksDBWindowStore::flush() { return db_ ? Status::Ok() : closed_error(name_); }
+Status RocksDBWindowStore::flush() { return ready(); }
+
+Status RocksDBWindowStore::ready() {
+  if (!db_) return closed_error(name_);
+  if (!pending_.valid()) return Status::Ok();
+  const rocksdb::Status s = pending_.get();
+  if (s.ok()) return Status::Ok();
+  return Status::IOError("store '" + name_ + "': ingesting a bulk file failed: " + s.ToString());
+}
 
 rocksdb::ColumnFamilyHandle* RocksDBWindowStore::segment(int64_t id) const {
   auto it = segments_.find(id);
@@ -205,7 +216,7 @@ Status RocksDBWindowStore::create_segments(std::vector<int64_t> ids) {
 }
 
 Status RocksDBWindowStore::get(std::string_view key, Timestamp window_start, std::string& out) {
-  if (!db_) return closed_error(name_);
+  SLUICE_RETURN_IF_ERROR(ready());
   auto* h = segment(clock_.segment_of(window_start));
   if (h == nullptr) return Status::NotFound();
   assign_window_key(scratch_, key, window_start);
@@ -216,7 +227,7 @@ Status RocksDBWindowStore::get(std::string_view key, Timestamp window_start, std
 
 Status RocksDBWindowStore::put(std::string_view key, Timestamp window_start,
                                std::string_view value) {
-  if (!db_) return closed_error(name_);
+  SLUICE_RETURN_IF_ERROR(ready());
   if (clock_.expired(window_start)) return Status::NotFound("window segment expired");
   const int64_t id = clock_.segment_of(window_start);
   if (segment(id) == nullptr) SLUICE_RETURN_IF_ERROR(create_segments({id}));
@@ -225,7 +236,7 @@ Status RocksDBWindowStore::put(std::string_view key, Timestamp window_start,
 }
 
 Status RocksDBWindowStore::remove(std::string_view key, Timestamp window_start) {
-  if (!db_) return closed_error(name_);
+  SLUICE_RETURN_IF_ERROR(ready());
   if (clock_.expired(window_start)) return Status::NotFound("window segment expired");
   auto* h = segment(clock_.segment_of(window_start));
   if (h == nullptr) return Status::Ok();  // nothing was ever written there
@@ -243,7 +254,7 @@ Status RocksDBWindowStore::write_views(std::span<const WindowWriteView> writes) 
 
 template <typename W>
 Status RocksDBWindowStore::write_entries(std::span<const W> writes) {
-  if (!db_) return closed_error(name_);
+  SLUICE_RETURN_IF_ERROR(ready());
   // Segments to create; a batch is mostly one window, so consecutive repeats are skipped here.
   std::vector<int64_t> needed;
   bool bulk = writes.size() >= kBulkMinEntries;  // and, below: puts into one live segment
@@ -299,32 +310,46 @@ template <typename W>
 bool RocksDBWindowStore::ingest(std::span<const W> writes, int64_t id) {
   rocksdb::ColumnFamilyHandle* cf = segment(id);
   const std::string path = dir_ + "/bulk-" + std::to_string(bulk_.files_ingested + 1) + ".sst";
-  rocksdb::Status s;
-  {
-    // The page cache keeps the file: compactions read it back soon.
-    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), rocks::default_options(), cf,
-                                  /*invalidate_page_cache=*/false);
-    s = writer.Open(path);
-    for (size_t i = 0; s.ok() && i < writes.size(); ++i) {
-      assign_window_key(scratch_, writes[i].key, writes[i].window_start);
-      // Refuses a key not above the previous one: such a batch falls back to WriteBatches.
-      s = writer.Put(scratch_, slice(*value_of(writes[i])));
-    }
-    if (s.ok()) s = writer.Finish();
+  // The page cache keeps the file: compactions read it back soon.
+  auto writer = std::make_shared<rocksdb::SstFileWriter>(
+      rocksdb::EnvOptions(), rocks::default_options(), cf, /*invalidate_page_cache=*/false);
+  rocksdb::Status s = writer->Open(path);
+  for (size_t i = 0; s.ok() && i < writes.size(); ++i) {
+    assign_window_key(scratch_, writes[i].key, writes[i].window_start);
+    // Refuses a key not above the previous one: such a batch falls back to WriteBatches.
+    s = writer->Put(scratch_, slice(*value_of(writes[i])));
   }
-  if (s.ok()) {
-    rocksdb::IngestExternalFileOptions options;
-    options.move_files = true;  // linked into the database, not copied
-    // The sequence number goes into the MANIFEST only, not also written into the file (one
-    // random write and one more sync per file); files are read by this RocksDB version or newer.
-    options.write_global_seqno = false;
-    s = db_->IngestExternalFile(cf, {path}, options);
-  }
-  std::error_code ec;
-  std::filesystem::remove(path, ec);  // gone already once moved; a failed attempt leaves it
   if (!s.ok()) {
+    writer.reset();
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
     bulk_.last_fallback = s.ToString();
     return false;
+  }
+  // The rest is mostly waiting on the disk (Finish syncs the file; ingestion links it in and
+  // syncs the MANIFEST), so it runs on another thread while records go on; ready() waits for
+  // it before anything else touches the database. A failure there is reported by that next
+  // call: the batch is then lost from the store (not from the changelog, which has it).
+  auto finish = [db = db_.get(), cf, path, writer]() {
+    rocksdb::Status st = writer->Finish();
+    if (st.ok()) {
+      rocksdb::IngestExternalFileOptions options;
+      options.move_files = true;  // linked into the database, not copied
+      // The sequence number goes into the MANIFEST only, not also into the file (one random
+      // write and one more sync per file); files are read by this RocksDB version or newer.
+      options.write_global_seqno = false;
+      st = db->IngestExternalFile(cf, {path}, options);
+    }
+    std::error_code ec;
+    std::filesystem::remove(path, ec);  // gone already once moved; a failed attempt leaves it
+    return st;
+  };
+  try {
+    pending_ = std::async(std::launch::async, finish);
+  } catch (const std::system_error&) {  // no thread to be had: here, then
+    std::promise<rocksdb::Status> done;
+    done.set_value(finish());
+    pending_ = done.get_future();
   }
   ++bulk_.files_ingested;
   bulk_.entries_ingested += writes.size();
@@ -332,7 +357,7 @@ bool RocksDBWindowStore::ingest(std::span<const W> writes, int64_t id) {
 }
 
 Status RocksDBWindowStore::restore(std::span<const RestoreRecord> records) {
-  if (!db_) return closed_error(name_);
+  SLUICE_RETURN_IF_ERROR(ready());
   std::vector<int64_t> needed;
   for (const auto& r : records) {
     auto decoded = decode_window_key(r.key);
@@ -360,7 +385,7 @@ Status RocksDBWindowStore::restore(std::span<const RestoreRecord> records) {
 
 std::unique_ptr<WindowIterator> RocksDBWindowStore::scan(const std::string_view* key,
                                                          Timestamp from, Timestamp to) {
-  if (!db_) return std::make_unique<VectorWindowIterator>(closed_error(name_));
+  if (Status st = ready(); !st.ok()) return std::make_unique<VectorWindowIterator>(std::move(st));
   std::vector<rocksdb::ColumnFamilyHandle*> visit;
   if (auto ids = clock_.live_segments_overlapping(from, to)) {
     for (auto it = segments_.lower_bound(ids->first);
@@ -389,6 +414,7 @@ Status RocksDBWindowStore::advance_time(Timestamp stream_time) {
   std::vector<rocksdb::ColumnFamilyHandle*> expired;
   for (auto it = segments_.begin(); it != end; ++it) expired.push_back(it->second.get());
   if (expired.empty()) return Status::Ok();
+  SLUICE_RETURN_IF_ERROR(ready());  // a pending ingestion may be into one of them
   // Whole segments at once, all in one call (one OPTIONS-file rewrite).
   SLUICE_RETURN_IF_ERROR(rocks::to_status(db_->DropColumnFamilies(expired)));
   stats_.segments_dropped += expired.size();

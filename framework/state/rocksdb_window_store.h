@@ -13,12 +13,17 @@
 // close and commit), is written as an SST file and ingested into the segment's column family
 // (SstFileWriter + IngestExternalFile) instead of going through the memtable: no skip-list
 // insert, no memtable flush. Ingestion gives the file a sequence number above every earlier
-// write, so it reads exactly as the same writes through a WriteBatch would. Any other batch
-// (or one whose file cannot be built, e.g. keys out of order) goes through WriteBatches of
-// kChunkEntries entries each.
+// write, so it reads exactly as the same writes through a WriteBatch would. The file is built on
+// the caller's thread; finishing it (a sync) and ingesting it (a MANIFEST sync) run on another
+// while the caller goes on, and every later call that touches the database waits for them
+// first (and reports their failure). Any other batch (or one whose file cannot be built, e.g.
+// keys out of order) goes through WriteBatches of kChunkEntries entries each.
 #pragma once
 
+#include <rocksdb/status.h>
+
 #include <cstdint>
+#include <future>
 #include <map>
 #include <memory>
 #include <string>
@@ -68,7 +73,7 @@ class RocksDBWindowStore final : public WindowStore {
   // batch stays in cache.
   static constexpr size_t kChunkEntries = 4096;
   struct BulkStats {
-    uint64_t files_ingested = 0;    // batches written as SST files
+    uint64_t files_ingested = 0;    // batches written as SST files (the last may be pending)
     uint64_t entries_ingested = 0;  // entries in those files
     uint64_t fallbacks = 0;         // bulk-eligible batches that went through WriteBatches
     std::string last_fallback;      // RocksDB's reason for the latest fallback
@@ -85,6 +90,9 @@ class RocksDBWindowStore final : public WindowStore {
   using Handle = std::unique_ptr<rocksdb::ColumnFamilyHandle>;
 
   void open();
+  // Closed-store check, then waits for a pending ingestion: every call that touches the
+  // database goes through here first. Reports a failed ingestion.
+  Status ready();
   rocksdb::ColumnFamilyHandle* segment(int64_t id) const;
   // Creates the missing segments among `ids` in one CreateColumnFamilies call (RocksDB rewrites
   // its OPTIONS file once per call, so batches and restores create their segments together).
@@ -107,6 +115,7 @@ class RocksDBWindowStore final : public WindowStore {
   std::string scratch_;
   SegmentStats stats_;
   BulkStats bulk_;
+  std::future<rocksdb::Status> pending_;  // the last bulk file's ingestion, while it runs
 };
 
 }  // namespace sluice::state
