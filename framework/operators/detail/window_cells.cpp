@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <functional>
 #include <utility>
 
 namespace sluice::ops::detail {
@@ -30,7 +29,40 @@ WindowCells::WindowCells(size_t acc_size, BlockPool& pool, size_t expected_cells
   }
 }
 
-uint64_t WindowCells::hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
+uint64_t WindowCells::hash(std::string_view key) {
+  // 8 bytes a step, multiply-xorshift mixed, the tail read as at most two overlapping loads,
+  // then murmur3's finalizer so that both the low bits (slot) and the high ones (tag) depend on
+  // every byte: a few cycles per word, where std::hash (murmur) was 5% of the benchmark.
+  // In-process only: never stored, so it may change.
+  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
+  const char* p = key.data();
+  size_t n = key.size();
+  uint64_t h = (n + 1) * kMul;
+  auto mix = [&h](uint64_t w) {
+    h = (h ^ w) * kMul;
+    h ^= h >> 29;
+  };
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    mix(w);
+  }
+  if (n >= 4) {
+    uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + n - 4, 4);
+    mix(lo | (uint64_t{hi} << 32));
+  } else if (n > 0) {
+    const auto b = [p](size_t i) { return uint64_t{static_cast<unsigned char>(p[i])}; };
+    mix(b(0) | (b(n / 2) << 8) | (b(n - 1) << 16) | (uint64_t{n} << 24));
+  }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  return h;
+}
 
 WindowCells::Cell* WindowCells::find(std::string_view key, uint64_t h) {
   if (slots_.empty()) return nullptr;
