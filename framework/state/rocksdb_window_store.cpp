@@ -310,9 +310,13 @@ template <typename W>
 bool RocksDBWindowStore::ingest(std::span<const W> writes, int64_t id) {
   rocksdb::ColumnFamilyHandle* cf = segment(id);
   const std::string path = dir_ + "/bulk-" + std::to_string(bulk_.files_ingested + 1) + ".sst";
-  // The page cache keeps the file: compactions read it back soon.
-  auto writer = std::make_shared<rocksdb::SstFileWriter>(
-      rocksdb::EnvOptions(), rocks::default_options(), cf, /*invalidate_page_cache=*/false);
+  // Uncompressed: the file lands in level 0, which compaction soon rewrites (compressed) on a
+  // background thread, so compressing it here would be paid twice, on the caller's thread.
+  // The page cache keeps it, for that compaction to read back.
+  rocksdb::Options options = rocks::default_options();
+  options.compression = rocksdb::kNoCompression;
+  auto writer = std::make_shared<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options, cf,
+                                                         /*invalidate_page_cache=*/false);
   rocksdb::Status s = writer->Open(path);
   for (size_t i = 0; s.ok() && i < writes.size(); ++i) {
     assign_window_key(scratch_, writes[i].key, writes[i].window_start);
