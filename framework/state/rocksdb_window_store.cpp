@@ -143,7 +143,11 @@ void RocksDBWindowStore::open() {
     names = {rocksdb::kDefaultColumnFamilyName};  // a new database
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const auto& n : names) descriptors.emplace_back(n, options);
+  for (const auto& n : names) {
+    descriptors.emplace_back(n, n == rocksdb::kDefaultColumnFamilyName
+                                    ? rocksdb::ColumnFamilyOptions(options)
+                                    : rocks::window_segment_options());
+  }
   std::vector<rocksdb::ColumnFamilyHandle*> raw;
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir_, descriptors, &raw, &db);
@@ -206,7 +210,7 @@ Status RocksDBWindowStore::create_segments(std::vector<int64_t> ids) {
   std::vector<std::string> names;
   for (int64_t id : ids) names.push_back(segment_name(id));
   std::vector<rocksdb::ColumnFamilyHandle*> raw;
-  rocksdb::Status s = db_->CreateColumnFamilies(rocks::default_options(), names, &raw);
+  rocksdb::Status s = db_->CreateColumnFamilies(rocks::window_segment_options(), names, &raw);
   // On failure RocksDB returns the handles it did create; keep those.
   for (size_t i = 0; i < raw.size(); ++i) {
     segments_.emplace(ids[i], Handle(raw[i]));
