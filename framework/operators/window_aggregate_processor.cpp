@@ -291,9 +291,9 @@ Status WindowAggregateProcessor::write_cells(OpenWindow& w, uint8_t only) {
   }
   if (order_.empty()) return Status::Ok();
   // In the store's key order (state/window_key.h: key length, then bytes; one window start),
-  // in one call, as views into the arena: the RocksDB store writes such a batch as one SST
-  // file instead of through its memtable (and a memtable would insert each key next to the
-  // previous one instead of searching its skip list from the top).
+  // in one write_views call: the RocksDB store writes such a batch as one SST file instead of
+  // through its memtable (and a memtable would insert each key next to the previous one
+  // instead of searching its skip list from the top).
   w.cells.sort_by_key(order_);
   // The cells, in that order, copied back to back into one buffer: the layers below read every
   // key twice (the SST file or WriteBatch, the changelog), and in key order the arena is read

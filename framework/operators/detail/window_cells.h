@@ -69,7 +69,7 @@ class WindowCells {
     const uint32_t index = s != nullptr ? s->index : 0;
     const char* acc = index != 0 ? cells_[index - 1].acc : nullptr;
     prefetch_at(reinterpret_cast<uintptr_t>(acc));
-    prefetch_at(reinterpret_cast<uintptr_t>(acc) + acc_size_);  // the key may start a line on
+    prefetch_at(reinterpret_cast<uintptr_t>(acc) + acc_size_);  // the key may be a line further
   }
   // The cell of `key` (whose hash() is `h`), or nullptr.
   Cell* find(std::string_view key, uint64_t h);
