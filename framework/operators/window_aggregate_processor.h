@@ -111,10 +111,10 @@ class WindowAggregateProcessor final : public Processor {
   Status close_oldest();
   // Writes back every dirty cell and empties the tables; the windows become store-backed.
   Status spill();
-  // Writes the window's cells whose flags include `only` (0: all) in the store's key order and
-  // marks them clean.
+  // Writes the window's cells whose flags include `only` (0: all) in the store's key order, in
+  // one write_views call, and marks them clean.
   Status write_cells(OpenWindow& window, uint8_t only);
-  // Queues one write; writes the batch when it is full.
+  // Queues one write of a listed cell (close_oldest); writes the batch when it is full.
   Status batch_add(std::string_view key, Timestamp start, std::string_view acc);
   Status write_batch();
   size_t open_bytes() const;
@@ -149,9 +149,12 @@ class WindowAggregateProcessor final : public Processor {
   // Window starts that held cells in the store when the task started (kFinal: cells not yet
   // emitted), ascending: windows created for them are store-backed.
   std::vector<int64_t> stored_starts_;
-  std::vector<state::WindowWrite> batch_;  // the next store write; entries keep their buffers
-  size_t batch_used_ = 0;                  // entries of batch_ in use
-  std::vector<uint32_t> order_;            // cell indices being written, in key order
+  std::vector<state::WindowWrite> batch_;      // listed cells to write; entries keep their buffers
+  size_t batch_used_ = 0;                      // entries of batch_ in use
+  std::vector<uint32_t> order_;                // cell indices being written, in key order
+  std::vector<state::WindowWriteView> views_;  // those cells, as handed to the store
+  std::unique_ptr<char[]> gather_;             // their bytes, in that order (write_cells)
+  size_t gather_size_ = 0;
 };
 
 }  // namespace sluice::ops

@@ -101,6 +101,17 @@ Status CachingWindowStore::write_batch(std::vector<WindowWrite>& writes) {
   return inner_->write_batch(writes);
 }
 
+Status CachingWindowStore::write_views(std::span<const WindowWriteView> writes) {
+  // As write_batch: coalesced by the caller, so straight down; cached entries are older.
+  if (cache_.size() > 0) {
+    for (const auto& w : writes) {
+      assign_window_key(scratch_, w.key, w.window_start);
+      cache_.erase(scratch_);
+    }
+  }
+  return inner_->write_views(writes);
+}
+
 std::unique_ptr<WindowIterator> CachingWindowStore::fetch(std::string_view key, Timestamp from,
                                                           Timestamp to) {
   Status st = flush_cache();

@@ -2,8 +2,9 @@
 // encode_window_key(key, start). Same contract as CachingKeyValueStore: writes coalesce per
 // window until flush(), which sends the dirty windows below in ONE write_batch sorted by
 // encoded key; a write over cache_max_bytes flushes and empties the whole cache; fetch and
-// fetch_all flush first and read the store below. write_batch is the exception: its caller has
-// coalesced it already, so it goes straight down (replacing cached entries of those windows).
+// fetch_all flush first and read the store below. write_batch and write_views are the
+// exception: their caller has coalesced the batch already, so it goes straight down (replacing
+// cached entries of those windows).
 //
 // Retention: puts and removes into expired segments are refused (Status::NotFound) before they
 // reach the cache; cached windows whose segment expires later are hidden from get and dropped,
@@ -38,6 +39,7 @@ class CachingWindowStore final : public WindowStore {
   Status put(std::string_view key, Timestamp window_start, std::string_view value) override;
   Status remove(std::string_view key, Timestamp window_start) override;
   Status write_batch(std::vector<WindowWrite>& writes) override;
+  Status write_views(std::span<const WindowWriteView> writes) override;
   std::unique_ptr<WindowIterator> fetch(std::string_view key, Timestamp from,
                                         Timestamp to) override;
   std::unique_ptr<WindowIterator> fetch_all(Timestamp from, Timestamp to) override;

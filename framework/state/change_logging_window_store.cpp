@@ -34,4 +34,15 @@ Status ChangeLoggingWindowStore::write_batch(std::vector<WindowWrite>& writes) {
   return Status::Ok();
 }
 
+Status ChangeLoggingWindowStore::write_views(std::span<const WindowWriteView> writes) {
+  SLUICE_RETURN_IF_ERROR(inner_->write_views(writes));
+  for (const auto& w : writes) {
+    if (inner_->expired(w.window_start)) continue;  // dropped below, as a put would be
+    std::optional<std::string_view> value;
+    if (!w.tombstone) value = w.value;
+    log(w.key, w.window_start, value);
+  }
+  return Status::Ok();
+}
+
 }  // namespace sluice::state

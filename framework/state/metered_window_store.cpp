@@ -31,4 +31,12 @@ Status MeteredWindowStore::write_batch(std::vector<WindowWrite>& writes) {
   return inner_->write_batch(writes);
 }
 
+Status MeteredWindowStore::write_views(std::span<const WindowWriteView> writes) {
+  uint64_t deletes = 0;
+  for (const auto& w : writes) deletes += w.tombstone ? 1 : 0;
+  probe_.puts(writes.size() - deletes);
+  probe_.deletes(deletes);
+  return inner_->write_views(writes);
+}
+
 }  // namespace sluice::state

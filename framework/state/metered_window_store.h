@@ -28,6 +28,7 @@ class MeteredWindowStore final : public WindowStore {
   Status put(std::string_view key, Timestamp window_start, std::string_view value) override;
   Status remove(std::string_view key, Timestamp window_start) override;
   Status write_batch(std::vector<WindowWrite>& writes) override;
+  Status write_views(std::span<const WindowWriteView> writes) override;
   std::unique_ptr<WindowIterator> fetch(std::string_view key, Timestamp from,
                                         Timestamp to) override {
     return inner_->fetch(key, from, to);

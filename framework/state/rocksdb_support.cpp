@@ -30,6 +30,15 @@ rocksdb::Options default_options() {
   return options;
 }
 
+rocksdb::ColumnFamilyOptions window_segment_options() {
+  rocksdb::ColumnFamilyOptions options(default_options());
+  options.level0_file_num_compaction_trigger = 8;
+  // Write stalls stay as far above the trigger as RocksDB's defaults (20 and 36 over 4).
+  options.level0_slowdown_writes_trigger = 40;
+  options.level0_stop_writes_trigger = 60;
+  return options;
+}
+
 rocksdb::WriteOptions write_options() {
   rocksdb::WriteOptions options;
   options.disableWAL = true;

@@ -1,12 +1,16 @@
 #include "state/rocksdb_window_store.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
+#include <future>
 #include <optional>
 #include <stdexcept>
+#include <system_error>
 
 #include "state/rocksdb_support.h"
 #include "state/vector_window_iterator.h"
@@ -102,6 +106,15 @@ class RocksDBWindowIterator final : public WindowIterator {
   Status status_;
 };
 
+std::optional<std::string_view> value_of(const WindowWrite& w) {
+  if (!w.value) return std::nullopt;
+  return std::string_view(*w.value);
+}
+std::optional<std::string_view> value_of(const WindowWriteView& w) {
+  if (w.tombstone) return std::nullopt;
+  return w.value;
+}
+
 Status closed_error(const std::string& name) {
   return Status::IOError("store '" + name + "' is closed");
 }
@@ -131,7 +144,11 @@ void RocksDBWindowStore::open() {
     names = {rocksdb::kDefaultColumnFamilyName};  // a new database
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const auto& n : names) descriptors.emplace_back(n, options);
+  for (const auto& n : names) {
+    descriptors.emplace_back(n, n == rocksdb::kDefaultColumnFamilyName
+                                    ? rocksdb::ColumnFamilyOptions(options)
+                                    : rocks::window_segment_options());
+  }
   std::vector<rocksdb::ColumnFamilyHandle*> raw;
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir_, descriptors, &raw, &db);
@@ -164,6 +181,7 @@ void RocksDBWindowStore::open() {
 
 void RocksDBWindowStore::close() {
   if (!db_) return;
+  (void)ready();  // waits for a pending ingestion; best effort: close cannot report
   std::vector<rocksdb::ColumnFamilyHandle*> all{default_cf_.get()};
   for (const auto& [id, h] : segments_) all.push_back(h.get());
   (void)db_->Flush(rocksdb::FlushOptions(), all);  // WAL is off: persist the memtables
@@ -174,15 +192,24 @@ void RocksDBWindowStore::close() {
 }
 
 Status RocksDBWindowStore::flush() {
-  if (!db_) return closed_error(name_);
+  SLUICE_RETURN_IF_ERROR(ready());
   if (!pending_position_) return Status::Ok();
-  // After the flush's data (the caching layer may have written it in several batches): with
-  // the WAL off, a position never reaches disk ahead of writes made before it.
+  // After the flush's data (the caching layer may have written it in several batches, and
+  // ready() waited for any bulk file of it): with the WAL off, a position never reaches disk
+  // ahead of writes made before it.
   SLUICE_RETURN_IF_ERROR(rocks::to_status(
       db_->Put(rocks::write_options(), default_cf_.get(), kPositionKey, *pending_position_)));
   position_ = std::move(pending_position_);
   pending_position_.reset();
   return Status::Ok();
+}
+
+Status RocksDBWindowStore::ready() {
+  if (!db_) return closed_error(name_);
+  if (!pending_.valid()) return Status::Ok();
+  const rocksdb::Status s = pending_.get();
+  if (s.ok()) return Status::Ok();
+  return Status::IOError("store '" + name_ + "': ingesting a bulk file failed: " + s.ToString());
 }
 
 rocksdb::ColumnFamilyHandle* RocksDBWindowStore::segment(int64_t id) const {
@@ -198,7 +225,7 @@ Status RocksDBWindowStore::create_segments(std::vector<int64_t> ids) {
   std::vector<std::string> names;
   for (int64_t id : ids) names.push_back(segment_name(id));
   std::vector<rocksdb::ColumnFamilyHandle*> raw;
-  rocksdb::Status s = db_->CreateColumnFamilies(rocks::default_options(), names, &raw);
+  rocksdb::Status s = db_->CreateColumnFamilies(rocks::window_segment_options(), names, &raw);
   // On failure RocksDB returns the handles it did create; keep those.
   for (size_t i = 0; i < raw.size(); ++i) {
     segments_.emplace(ids[i], Handle(raw[i]));
@@ -208,7 +235,7 @@ Status RocksDBWindowStore::create_segments(std::vector<int64_t> ids) {
 }
 
 Status RocksDBWindowStore::get(std::string_view key, Timestamp window_start, std::string& out) {
-  if (!db_) return closed_error(name_);
+  SLUICE_RETURN_IF_ERROR(ready());
   auto* h = segment(clock_.segment_of(window_start));
   if (h == nullptr) return Status::NotFound();
   assign_window_key(scratch_, key, window_start);
@@ -219,7 +246,7 @@ Status RocksDBWindowStore::get(std::string_view key, Timestamp window_start, std
 
 Status RocksDBWindowStore::put(std::string_view key, Timestamp window_start,
                                std::string_view value) {
-  if (!db_) return closed_error(name_);
+  SLUICE_RETURN_IF_ERROR(ready());
   if (clock_.expired(window_start)) return Status::NotFound("window segment expired");
   const int64_t id = clock_.segment_of(window_start);
   if (segment(id) == nullptr) SLUICE_RETURN_IF_ERROR(create_segments({id}));
@@ -228,7 +255,7 @@ Status RocksDBWindowStore::put(std::string_view key, Timestamp window_start,
 }
 
 Status RocksDBWindowStore::remove(std::string_view key, Timestamp window_start) {
-  if (!db_) return closed_error(name_);
+  SLUICE_RETURN_IF_ERROR(ready());
   if (clock_.expired(window_start)) return Status::NotFound("window segment expired");
   auto* h = segment(clock_.segment_of(window_start));
   if (h == nullptr) return Status::Ok();  // nothing was ever written there
@@ -237,37 +264,123 @@ Status RocksDBWindowStore::remove(std::string_view key, Timestamp window_start) 
 }
 
 Status RocksDBWindowStore::write_batch(std::vector<WindowWrite>& writes) {
-  if (!db_) return closed_error(name_);
+  return write_entries(std::span<const WindowWrite>(writes));
+}
+
+Status RocksDBWindowStore::write_views(std::span<const WindowWriteView> writes) {
+  return write_entries(writes);
+}
+
+template <typename W>
+Status RocksDBWindowStore::write_entries(std::span<const W> writes) {
+  SLUICE_RETURN_IF_ERROR(ready());
+  // Segments to create; a batch is mostly one window, so consecutive repeats are skipped here.
   std::vector<int64_t> needed;
+  bool bulk = writes.size() >= kBulkMinEntries;  // and, below: puts into one live segment
   for (const auto& w : writes) {
-    if (w.value && !clock_.expired(w.window_start))
-      needed.push_back(clock_.segment_of(w.window_start));
+    if (!value_of(w) || clock_.expired(w.window_start)) {
+      bulk = false;
+      continue;
+    }
+    const int64_t id = clock_.segment_of(w.window_start);
+    if (needed.empty() || needed.back() != id) {
+      if (!needed.empty()) bulk = false;
+      needed.push_back(id);
+    }
   }
+  const int64_t bulk_segment = needed.empty() ? 0 : needed.front();
   SLUICE_RETURN_IF_ERROR(create_segments(std::move(needed)));
-  // Sized up front: a batch of thousands of windows would otherwise regrow (and copy) its
-  // buffer a dozen times. ~24 bytes per entry cover RocksDB's tag, lengths and column family.
+  if (bulk) {
+    if (ingest(writes, bulk_segment)) return Status::Ok();
+    ++bulk_.fallbacks;
+  }
+  // Sized up front for a chunk (kept across chunks by Clear): it would otherwise regrow (and
+  // copy) its buffer a dozen times. ~24 bytes per entry cover RocksDB's tag, lengths and column
+  // family.
   size_t bytes = 0;
-  for (const auto& w : writes) {
-    bytes += w.key.size() + kWindowKeyOverhead + (w.value ? w.value->size() : 0) + 24;
+  for (size_t i = 0; i < writes.size() && i < kChunkEntries; ++i) {
+    const auto value = value_of(writes[i]);
+    bytes += writes[i].key.size() + kWindowKeyOverhead + (value ? value->size() : 0) + 24;
   }
   rocksdb::WriteBatch batch(bytes);
+  size_t in_batch = 0;
   for (const auto& w : writes) {
     if (clock_.expired(w.window_start)) continue;  // late: dropped, as a put would be
     const int64_t id = clock_.segment_of(w.window_start);
     assign_window_key(scratch_, w.key, w.window_start);
     rocksdb::Status s;
-    if (w.value) {
-      s = batch.Put(segment(id), scratch_, *w.value);
+    if (const auto value = value_of(w)) {
+      s = batch.Put(segment(id), scratch_, slice(*value));
     } else if (auto* h = segment(id)) {
       s = batch.Delete(h, scratch_);
     }
     if (!s.ok()) return rocks::to_status(s);
+    if (++in_batch == kChunkEntries) {
+      SLUICE_RETURN_IF_ERROR(rocks::to_status(db_->Write(rocks::write_options(), &batch)));
+      batch.Clear();
+      in_batch = 0;
+    }
   }
+  if (in_batch == 0) return Status::Ok();
   return rocks::to_status(db_->Write(rocks::write_options(), &batch));
 }
 
+template <typename W>
+bool RocksDBWindowStore::ingest(std::span<const W> writes, int64_t id) {
+  rocksdb::ColumnFamilyHandle* cf = segment(id);
+  const std::string path = dir_ + "/bulk-" + std::to_string(bulk_.files_ingested + 1) + ".sst";
+  // Uncompressed: the file lands in level 0, which compaction soon rewrites (compressed) on a
+  // background thread, so compressing it here would be paid twice, on the caller's thread.
+  // The page cache keeps it, for that compaction to read back.
+  rocksdb::Options options = rocks::default_options();
+  options.compression = rocksdb::kNoCompression;
+  auto writer = std::make_shared<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options, cf,
+                                                         /*invalidate_page_cache=*/false);
+  rocksdb::Status s = writer->Open(path);
+  for (size_t i = 0; s.ok() && i < writes.size(); ++i) {
+    assign_window_key(scratch_, writes[i].key, writes[i].window_start);
+    // Refuses a key not above the previous one: such a batch falls back to WriteBatches.
+    s = writer->Put(scratch_, slice(*value_of(writes[i])));
+  }
+  if (!s.ok()) {
+    writer.reset();
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+    bulk_.last_fallback = s.ToString();
+    return false;
+  }
+  // The rest is mostly waiting on the disk (Finish syncs the file; ingestion links it in and
+  // syncs the MANIFEST), so it runs on another thread while records go on; ready() waits for
+  // it before anything else touches the database. A failure there is reported by that next
+  // call: the batch is then lost from the store (not from the changelog, which has it).
+  auto finish = [db = db_.get(), cf, path, writer]() {
+    rocksdb::Status st = writer->Finish();
+    if (st.ok()) {
+      rocksdb::IngestExternalFileOptions options;
+      options.move_files = true;  // linked into the database, not copied
+      // The sequence number goes into the MANIFEST only, not also into the file (one random
+      // write and one more sync per file); files are read by this RocksDB version or newer.
+      options.write_global_seqno = false;
+      st = db->IngestExternalFile(cf, {path}, options);
+    }
+    std::error_code ec;
+    std::filesystem::remove(path, ec);  // gone already once moved; a failed attempt leaves it
+    return st;
+  };
+  try {
+    pending_ = std::async(std::launch::async, finish);
+  } catch (const std::system_error&) {  // no thread to be had: here, then
+    std::promise<rocksdb::Status> done;
+    done.set_value(finish());
+    pending_ = done.get_future();
+  }
+  ++bulk_.files_ingested;
+  bulk_.entries_ingested += writes.size();
+  return true;
+}
+
 Status RocksDBWindowStore::restore(std::span<const RestoreRecord> records) {
-  if (!db_) return closed_error(name_);
+  SLUICE_RETURN_IF_ERROR(ready());
   std::vector<int64_t> needed;
   for (const auto& r : records) {
     auto decoded = decode_window_key(r.key);
@@ -295,7 +408,7 @@ Status RocksDBWindowStore::restore(std::span<const RestoreRecord> records) {
 
 std::unique_ptr<WindowIterator> RocksDBWindowStore::scan(const std::string_view* key,
                                                          Timestamp from, Timestamp to) {
-  if (!db_) return std::make_unique<VectorWindowIterator>(closed_error(name_));
+  if (Status st = ready(); !st.ok()) return std::make_unique<VectorWindowIterator>(std::move(st));
   std::vector<rocksdb::ColumnFamilyHandle*> visit;
   if (auto ids = clock_.live_segments_overlapping(from, to)) {
     for (auto it = segments_.lower_bound(ids->first);
@@ -324,6 +437,7 @@ Status RocksDBWindowStore::advance_time(Timestamp stream_time) {
   std::vector<rocksdb::ColumnFamilyHandle*> expired;
   for (auto it = segments_.begin(); it != end; ++it) expired.push_back(it->second.get());
   if (expired.empty()) return Status::Ok();
+  SLUICE_RETURN_IF_ERROR(ready());  // a pending ingestion may be into one of them
   // Whole segments at once, all in one call (one OPTIONS-file rewrite).
   SLUICE_RETURN_IF_ERROR(rocks::to_status(db_->DropColumnFamilies(expired)));
   stats_.segments_dropped += expired.size();

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,14 @@ struct WindowWrite {
   std::string key;
   Timestamp window_start;
   std::optional<std::string> value;  // nullopt deletes
+};
+
+// A WindowWrite by reference: the bytes belong to the caller and must stay valid for the call.
+struct WindowWriteView {
+  std::string_view key;
+  Timestamp window_start;
+  std::string_view value;  // ignored when tombstone
+  bool tombstone = false;  // true deletes
 };
 
 class WindowIterator {
@@ -41,6 +50,20 @@ class WindowStore : public StateStore {
   virtual Status put(std::string_view key, Timestamp window_start, std::string_view value) = 0;
   virtual Status remove(std::string_view key, Timestamp window_start) = 0;
   virtual Status write_batch(std::vector<WindowWrite>& writes) = 0;
+  // write_batch with the entries as views into the caller's memory, so that a writer holding
+  // them elsewhere (the window aggregate's cell arena) does not copy each into owned strings.
+  // A batch that is one window's cells in key order, puts only, is what the persistent store
+  // can write without its memtable. This default copies into WindowWrites and calls
+  // write_batch; the store layers override it to pass the views down.
+  virtual Status write_views(std::span<const WindowWriteView> writes) {
+    std::vector<WindowWrite> copies;
+    copies.reserve(writes.size());
+    for (const auto& w : writes) {
+      auto& c = copies.emplace_back(WindowWrite{std::string(w.key), w.window_start, std::nullopt});
+      if (!w.tombstone) c.value.emplace(w.value);
+    }
+    return write_batch(copies);
+  }
   // Windows of `key` with start in [from, to), ascending by start.
   virtual std::unique_ptr<WindowIterator> fetch(std::string_view key, Timestamp from,
                                                 Timestamp to) = 0;

@@ -70,17 +70,21 @@ TEST(WindowCells, SortsKeysByLengthThenBytesAsTheWindowStoreOrdersThem) {
     cells.insert(key, h, "acc!", 0);
     keys.push_back(std::move(key));
   }
-  std::vector<uint32_t> order;
-  for (uint32_t i = 0; i < cells.size(); i += 1 + i % 2) order.push_back(i);  // a subset
-  std::vector<std::string> expected;
-  for (uint32_t i : order) expected.push_back(keys[i]);
-  std::sort(expected.begin(), expected.end(), [](const std::string& a, const std::string& b) {
-    return a.size() != b.size() ? a.size() < b.size() : a < b;
-  });
-  cells.sort_by_key(order);
-  std::vector<std::string> got;
-  for (uint32_t i : order) got.emplace_back(cells.cell(i).key(4));
-  EXPECT_EQ(got, expected);
+  // Subsets big enough for the radix sort and small enough for the comparison sort.
+  for (const uint32_t every : {1u, 2u, 50u}) {
+    std::vector<uint32_t> order;
+    for (uint32_t i = 0; i < cells.size(); i += every + i % 2) order.push_back(i);
+    std::shuffle(order.begin(), order.end(), rng);
+    std::vector<std::string> expected;
+    for (uint32_t i : order) expected.push_back(keys[i]);
+    std::sort(expected.begin(), expected.end(), [](const std::string& a, const std::string& b) {
+      return a.size() != b.size() ? a.size() < b.size() : a < b;
+    });
+    cells.sort_by_key(order);
+    std::vector<std::string> got;
+    for (uint32_t i : order) got.emplace_back(cells.cell(i).key(4));
+    EXPECT_EQ(got, expected) << "every " << every;
+  }
 }
 
 }  // namespace
