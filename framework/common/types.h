@@ -1,6 +1,7 @@
 // Vocabulary types shared by every layer: partitions, offsets, event/wall-clock time, task ids.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -29,6 +30,13 @@ class Timestamp {
  private:
   int64_t ms_ = 0;
 };
+
+// The system clock now, as a Timestamp (wall-clock punctuation, record times of markers).
+inline Timestamp wall_clock_now() {
+  return Timestamp(std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count());
+}
 
 // A duration in milliseconds (window sizes, grace periods, punctuation intervals).
 using DurationMs = int64_t;

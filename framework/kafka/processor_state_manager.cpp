@@ -15,12 +15,6 @@ namespace sluice::kafka {
 namespace {
 constexpr auto kRestoreTimeout = std::chrono::minutes(5);
 
-Timestamp wall_clock_now() {
-  return Timestamp(std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count());
-}
-
 // The value `store` holds under changelog key `key` (nullopt: none, logged as a tombstone).
 Result<std::optional<std::string>> current_value(state::StateStore& store, std::string_view key) {
   std::string out;

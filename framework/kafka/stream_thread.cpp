@@ -7,11 +7,6 @@ namespace sluice::kafka {
 namespace {
 constexpr auto kFlushTimeout = std::chrono::seconds(60);
 
-Timestamp wall_clock_now() {
-  return Timestamp(std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count());
-}
 }  // namespace
 
 StreamThread::StreamThread(const Topology& topology, const TopologyLayout& layout,

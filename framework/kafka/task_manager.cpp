@@ -9,11 +9,6 @@
 namespace sluice::kafka {
 
 namespace {
-Timestamp wall_clock_now() {
-  return Timestamp(std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count());
-}
 
 bool same_offsets(const std::vector<TopicPartitionOffset>& a,
                   const std::vector<TopicPartitionOffset>& b) {
