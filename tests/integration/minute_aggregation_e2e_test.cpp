@@ -10,6 +10,7 @@
 // correctness of the repartition is covered by the scale-out and cooperative tests.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "e2e_support.h"
@@ -102,6 +103,57 @@ TEST(MinuteAggregationE2E, PublishesEveryClosedMinuteOfTheCubeOnceLikeTheBruteFo
   // Sent: every tag once to the repartition topic, then the published cells.
   run.expect_caught_up(static_cast<int64_t>(tags.size() + out.messages().size()));
 
+  EXPECT_EQ(run.stop(), 0) << run.tail();
+}
+
+// Cookie-keyed input on three partitions, as datagen and profile capping have it: the
+// repartition by action must bring every record of a cell to one task, or several tasks would
+// publish partial counts under one key. A grace of an hour makes lateness independent of how
+// the partitions interleave in the repartition topic, so the expected view is simply every
+// tag's cells.
+TEST(MinuteAggregationE2E, CookieKeyedInputOnSeveralPartitionsGivesOneResultPerCell) {
+  const std::string app = "minute-e2e-keyed";
+  const Env env = {{"USER_TAGS_TOPIC", "user_tags"},
+                   {"MINUTE_OUTPUT_TOPIC", "aggregates_minute"},
+                   {"MINUTE_GRACE", "1h"}};
+  const Topology topology = load_shipped("minute_aggregation", env);
+  BrokerProcess broker(broker_topic_args(topology, app, {{"user_tags", 3}}, 2));
+  ASSERT_FALSE(broker.bootstrap().empty()) << "sluice broker did not start";
+  TempDir dir;
+  RunProcess run("minute_aggregation", broker.bootstrap(), app, dir.path.string(), env);
+  ASSERT_TRUE(run.wait_tasks(6)) << run.tail();  // three partitions, two sub-topologies
+
+  std::vector<Tag> tags = generate(3000, 12);
+  // In time order nothing is late, so the model counts every tag.
+  std::vector<Tag> ordered = tags;
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const Tag& a, const Tag& b) { return a.ts < b.ts; });
+  Model model;
+  for (const Tag& t : ordered) model.add(t);
+  ASSERT_EQ(model.late, 0);
+  const int64_t last = ordered.back().ts;
+  // Closers far past the grace, one per action (each action's task must see one).
+  for (const char* action : {"VIEW", "BUY"}) {
+    Tag closer = tags.front();
+    closer.ts = last + 2 * 3'600'000;
+    closer.action = action;
+    tags.push_back(closer);
+  }
+  auto producer = make_producer(broker.bootstrap());
+  for (const Tag& t : tags) {
+    ASSERT_TRUE(
+        producer.send("user_tags", std::nullopt, t.cookie, to_json(t), Timestamp(t.ts)).ok());
+  }
+  ASSERT_TRUE(producer.flush(30s).ok());
+  MinuteView expected;
+  for (const auto& [id, cell] : model.cells) {
+    expected[id.first + "@" + std::to_string(id.second)] = {
+        cell.count, cell.priced > 0 ? std::optional(cell.sum) : std::nullopt};
+  }
+  TopicReader out(broker.bootstrap(), "aggregates_minute");
+  out.read_until([&](const TopicReader& r) { return decode(r.latest()) == expected; }, 60s);
+  EXPECT_EQ(decode(out.latest()), expected);
+  EXPECT_EQ(out.messages().size(), expected.size()) << "a cell published more than once";
   EXPECT_EQ(run.stop(), 0) << run.tail();
 }
 
