@@ -34,9 +34,9 @@ Conf& Conf::set_all(const std::map<std::string, std::string>& entries) {
 namespace {
 
 // librdkafka's own property table (rd_kafka_conf_properties_show, the CONFIGURATION.md text):
-// property name -> 'C' (consumer only), 'P' (producer only) or '*'. Parsed once per call of
-// set_all_for, which runs only at startup.
-std::map<std::string, char, std::less<>> property_roles() {
+// property name -> 'C' (consumer only), 'P' (producer only) or '*'. Built once (it is the same
+// for the whole process) and read-only after.
+std::map<std::string, char, std::less<>> parse_property_roles() {
   std::map<std::string, char, std::less<>> roles;
   char* buf = nullptr;
   size_t size = 0;
@@ -70,7 +70,7 @@ std::map<std::string, char, std::less<>> property_roles() {
 }  // namespace
 
 Conf& Conf::set_all_for(rd_kafka_type_t type, const std::map<std::string, std::string>& entries) {
-  const auto roles = property_roles();
+  static const auto roles = parse_property_roles();
   const char other = type == RD_KAFKA_PRODUCER ? 'C' : 'P';
   for (const auto& [k, v] : entries) {
     auto it = roles.find(k);

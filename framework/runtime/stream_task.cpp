@@ -188,7 +188,6 @@ Status StreamTask::process(std::string_view topic, Partition partition, Offset o
       if (h.key == kOriginHeader) origin = &h;
     }
     if (origin && !origins_.admit(origin->value)) {
-      ++duplicates_dropped_;
       probe_.duplicate_dropped();
       return Status::Ok();
     }

@@ -84,14 +84,9 @@ class StreamTask {
   Timestamp wall_clock() const { return wall_clock_; }
   bool reads_topic(std::string_view topic) const;
   state::StateStore* store(std::string_view name);
-  const std::map<std::string, std::unique_ptr<state::StateStore>, std::less<>>& stores() const {
-    return stores_;
-  }
   // Which repartition records this task has applied (see OriginFilter): saved in and restored
   // from the TaskPosition by the runtime.
   OriginFilter& origin_filter() { return origins_; }
-  // Repartition records dropped as replays since the task started.
-  uint64_t duplicates_dropped() const { return duplicates_dropped_; }
 
   // For ProcessorNode.
   void schedule(PunctuationType type, DurationMs interval, Punctuator punctuator);
@@ -125,7 +120,6 @@ class StreamTask {
   std::vector<std::unique_ptr<Source>> sources_;
   std::string failed_node_;
   OriginFilter origins_;
-  uint64_t duplicates_dropped_ = 0;
 };
 
 }  // namespace sluice::runtime

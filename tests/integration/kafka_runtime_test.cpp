@@ -11,10 +11,12 @@
 namespace sluice::test {
 namespace {
 
-config::ApplicationConfig app_config(const std::string& app_id, const std::string& state_dir,
-                                     int threads) {
+config::ApplicationConfig app_config(
+    const std::string& app_id, const std::string& state_dir, int threads,
+    config::ProcessingGuarantee guarantee = config::ProcessingGuarantee::kAtLeastOnce) {
   config::ApplicationConfig c;
   c.application_id = app_id;
+  c.processing_guarantee = guarantee;
   c.num_stream_threads = threads;
   c.commit_interval_ms = 200;
   c.state_dir = state_dir;
@@ -96,8 +98,8 @@ TEST(KafkaRuntime, ExactlyOnceV2WindowedCountMatchesBruteForceAndMockDropsTxnOff
   cluster.create_topic("counts", 4);
   const Topology topology = windowed_count_topology("counts");
   TempDir dir;
-  config::ApplicationConfig config = app_config("eos", dir.path.string(), 2);
-  config.processing_guarantee = config::ProcessingGuarantee::kExactlyOnceV2;
+  const config::ApplicationConfig config =
+      app_config("eos", dir.path.string(), 2, config::ProcessingGuarantee::kExactlyOnceV2);
   kafka::KafkaStreams streams(topology, config, {.embedded = &cluster});
   streams.start();
   const auto tags = generate_tags(3000, 5);
@@ -110,8 +112,9 @@ TEST(KafkaRuntime, ExactlyOnceV2WindowedCountMatchesBruteForceAndMockDropsTxnOff
   EXPECT_GE(streams.stats().commits.load(), 1u);
   // librdkafka 2.0.2's mock accepts TxnOffsetCommit but stores nothing (its handler reads the
   // offsets and drops them), so the group has no committed offsets after an exactly-once run:
-  // a restart on the mock reprocesses from the start. This pins that limitation down; on a
-  // real Kafka the offsets would equal the partition ends.
+  // on the mock a restarted stateless task reprocesses from the start (a stateful one resumes
+  // from the position its restored state holds). This pins that limitation down; on a real
+  // Kafka the offsets would equal the partition ends.
   kafka::Conf c;
   c.set("bootstrap.servers", cluster.bootstrap()).set("group.id", "eos");
   kafka::Consumer probe(std::move(c));
@@ -135,8 +138,8 @@ TEST(KafkaRuntime, FencedProducerClosesTasksDirtyRejoinsAndCountsStayExact) {
   cluster.create_topic("counts", 3);
   const Topology topology = windowed_count_topology("counts");
   TempDir dir;
-  config::ApplicationConfig config = app_config("fenced", dir.path.string(), 1);
-  config.processing_guarantee = config::ProcessingGuarantee::kExactlyOnceV2;
+  const config::ApplicationConfig config =
+      app_config("fenced", dir.path.string(), 1, config::ProcessingGuarantee::kExactlyOnceV2);
   kafka::KafkaStreams streams(topology, config, {.embedded = &cluster});
   streams.start();
   ASSERT_EQ(streams.transactional_ids().size(), 1u);
