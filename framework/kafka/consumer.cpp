@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "kafka/detail/topic_metadata.h"
+
 namespace sluice::kafka {
 
 namespace {
@@ -105,6 +107,17 @@ void Consumer::subscribe(const std::vector<std::string>& topics) {
   }
   rd_kafka_resp_err_t err = rd_kafka_subscribe(rk_.get(), list.get());
   if (err) throw KafkaError(fmt::format("subscribe: {}", rd_kafka_err2str(err)));
+}
+
+Status Consumer::prepare_topics(const std::vector<std::string>& topics,
+                                std::chrono::milliseconds timeout) {
+  if (topics.empty()) return Status::Ok();
+  for (const auto& t : topics) {
+    if (detail::TopicPtr h{rd_kafka_topic_new(rk_.get(), t.c_str(), nullptr)}) {
+      topics_.push_back(std::move(h));
+    }
+  }
+  return detail::fetch_known_topic_metadata(rk_.get(), timeout);
 }
 
 Status Consumer::unsubscribe() {

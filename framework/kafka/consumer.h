@@ -65,6 +65,11 @@ class Consumer {
   Consumer& operator=(const Consumer&) = delete;
 
   void subscribe(const std::vector<std::string>& topics);  // throws KafkaError
+  // Fetches the metadata of `topics` now, for partitions this consumer will be given outside
+  // its subscription (assign(), a task's co-partitioned companions): librdkafka otherwise
+  // learns their leaders only at its next one-second topic scan, and their first fetch waits
+  // for it. Best effort: returns the metadata request's error.
+  Status prepare_topics(const std::vector<std::string>& topics, std::chrono::milliseconds timeout);
   // Leaves the group; the revocation reaches the listener from a later poll.
   Status unsubscribe();
   // Reads exactly these partitions from these offsets (no group management).
@@ -97,6 +102,7 @@ class Consumer {
                            rd_kafka_topic_partition_list_t* parts, void* opaque);
 
   detail::HandlePtr rk_;
+  std::vector<detail::TopicPtr> topics_;  // prepare_topics(): kept known to rk_
   RebalanceListener* listener_;
   bool closed_ = false;
 };

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "kafka/detail/topic_metadata.h"
+
 namespace sluice::kafka {
 
 namespace {
@@ -46,7 +48,11 @@ void Producer::on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* opa
 Status Producer::send(std::string_view topic, std::optional<Partition> partition,
                       std::string_view key, std::optional<std::string_view> value,
                       Timestamp timestamp, const Headers& headers) {
-  const std::string topic_name(topic);  // producev needs a NUL-terminated name
+  rd_kafka_topic_t* rkt = topic_handle(topic);
+  if (!rkt) {
+    return Status::IOError(fmt::format("producing to {}: {}", topic,
+                                       rd_kafka_err2str(rd_kafka_last_error())));
+  }
   const int32_t part = partition ? partition->value() : RD_KAFKA_PARTITION_UA;
   void* payload = value ? const_cast<char*>(value->data()) : nullptr;
   const size_t payload_len = value ? value->size() : 0;
@@ -60,7 +66,7 @@ Status Producer::send(std::string_view topic, std::optional<Partition> partition
       }
     }
     rd_kafka_resp_err_t err = rd_kafka_producev(
-        rk_.get(), RD_KAFKA_V_TOPIC(topic_name.c_str()), RD_KAFKA_V_PARTITION(part),
+        rk_.get(), RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(part),
         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
         RD_KAFKA_V_VALUE(payload, payload_len), RD_KAFKA_V_TIMESTAMP(timestamp.ms()),
@@ -68,10 +74,26 @@ Status Producer::send(std::string_view topic, std::optional<Partition> partition
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Status::Ok();
     if (hdrs) rd_kafka_headers_destroy(hdrs);  // not taken on failure
     if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-      return Status::IOError(fmt::format("producing to {}: {}", topic_name, rd_kafka_err2str(err)));
+      return Status::IOError(fmt::format("producing to {}: {}", topic, rd_kafka_err2str(err)));
     }
     rd_kafka_poll(rk_.get(), 50);  // make room: deliveries free queue slots
   }
+}
+
+rd_kafka_topic_t* Producer::topic_handle(std::string_view topic) {
+  auto it = topics_.find(topic);
+  if (it != topics_.end()) return it->second.get();
+  std::string name(topic);
+  detail::TopicPtr handle(rd_kafka_topic_new(rk_.get(), name.c_str(), nullptr));
+  if (!handle) return nullptr;  // an invalid name: send() reports it
+  return topics_.emplace(std::move(name), std::move(handle)).first->second.get();
+}
+
+Status Producer::prepare_topics(const std::vector<std::string>& topics,
+                                std::chrono::milliseconds timeout) {
+  if (topics.empty()) return Status::Ok();
+  for (const auto& t : topics) topic_handle(t);
+  return detail::fetch_known_topic_metadata(rk_.get(), timeout);
 }
 
 int Producer::poll(std::chrono::milliseconds timeout) {

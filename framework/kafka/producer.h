@@ -10,10 +10,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "common/status.h"
 #include "common/types.h"
 #include "kafka/conf.h"
+#include "kafka/detail/handles.h"
 #include "topology/record.h"
 
 namespace sluice::kafka {
@@ -37,6 +40,12 @@ class Producer {
   Status send(std::string_view topic, std::optional<Partition> partition, std::string_view key,
               std::optional<std::string_view> value, Timestamp timestamp,
               const Headers& headers = {});
+  // Fetches the metadata of `topics` now, so the first records sent to them are not held back:
+  // librdkafka queues records for a topic it has no metadata for and hands them to a broker
+  // only at its next one-second topic scan, which would add up to a second to the first commit
+  // of every new producer. Best effort: returns the metadata request's error, records can be
+  // sent either way.
+  Status prepare_topics(const std::vector<std::string>& topics, std::chrono::milliseconds timeout);
   // Serves delivery reports; returns how many were served.
   int poll(std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
   // Waits until every queued record is delivered or failed. Returns non-ok on timeout or when
@@ -66,8 +75,17 @@ class Producer {
 
  private:
   static void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* msg, void* opaque);
+  // The handle of `topic`, created on first use (send() then needs no name lookup per record).
+  rd_kafka_topic_t* topic_handle(std::string_view topic);
+
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
 
   detail::HandlePtr rk_;
+  // After rk_: topic handles go before the client handle.
+  std::unordered_map<std::string, detail::TopicPtr, NameHash, std::equal_to<>> topics_;
   DeliveryListener listener_;
   uint64_t delivered_ = 0;
   uint64_t failed_ = 0;

@@ -25,6 +25,12 @@ StreamThread::StreamThread(const Topology& topology, const TopologyLayout& layou
   restorer_ = std::make_unique<StateRestorer>(std::move(restore_conf));
   create_producer();
   consumer_ = std::make_unique<Consumer>(std::move(consumer_conf), this);
+  // Companion partitions are assigned outside the subscription: know their leaders up front.
+  if (Status st = consumer_->prepare_topics(layout_.all_source_topics(), std::chrono::seconds(5));
+      !st.ok()) {
+    fmt::print(stderr, "sluice: stream thread {}: {} (first fetches may wait for it)\n",
+               options_.index, st.to_string());
+  }
 }
 
 void StreamThread::create_producer() {
@@ -35,6 +41,18 @@ void StreamThread::create_producer() {
   collector_ = std::make_unique<KafkaRecordCollector>(*producer_);
   tasks_ = std::make_unique<TaskManager>(topology_, layout_, task_options_, *producer_, *collector_,
                                          *restorer_, metrics_, stats_);
+  // Every topic this thread can write: external sinks, internal topics, dead letters.
+  std::vector<std::string> topics;
+  for (const auto& n : topology_.nodes()) {
+    if (n.sink && !n.sink->internal) topics.push_back(n.sink->topic);
+  }
+  for (const auto& t : layout_.internal_topics) topics.push_back(t.name);
+  topics.push_back(task_options_.dead_letter_topic);
+  // A failure only costs the first records their wait for metadata: say so, go on.
+  if (Status st = producer_->prepare_topics(topics, std::chrono::seconds(5)); !st.ok()) {
+    fmt::print(stderr, "sluice: stream thread {}: {} (first records may wait for it)\n",
+               options_.index, st.to_string());
+  }
   producer_->set_delivery_listener(
       [this](std::string_view topic, Partition p, Offset o, rd_kafka_resp_err_t err) {
         if (!err && tasks_) tasks_->on_changelog_delivered(topic, p, o);

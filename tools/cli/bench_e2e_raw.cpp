@@ -120,6 +120,8 @@ RunResult run_passthrough(const std::string& bootstrap, const std::vector<std::s
     pc.set_all(kafka);
     if (eos) pc.set("transactional.id", fmt::format("bench-raw-{:08x}", std::random_device{}()));
     kafka::Producer producer(std::move(pc));
+    // As the runtime's producers do: the first records need not wait for the topic's metadata.
+    fail(producer.prepare_topics({output}, 30s));
     if (eos) {
       producer.init_transactions(30s);
       fail(producer.begin_transaction());

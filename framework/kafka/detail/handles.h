@@ -27,6 +27,12 @@ struct GroupMetadataDeleter {
     rd_kafka_consumer_group_metadata_destroy(g);
   }
 };
+struct TopicDeleter {
+  void operator()(rd_kafka_topic_t* t) const { rd_kafka_topic_destroy(t); }
+};
+struct MetadataDeleter {
+  void operator()(const rd_kafka_metadata_t* m) const { rd_kafka_metadata_destroy(m); }
+};
 struct ErrorDeleter {
   void operator()(rd_kafka_error_t* e) const { rd_kafka_error_destroy(e); }
 };
@@ -35,5 +41,7 @@ using ConfPtr = std::unique_ptr<rd_kafka_conf_t, ConfDeleter>;
 using HandlePtr = std::unique_ptr<rd_kafka_t, HandleDeleter>;
 using PartitionListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
 using ErrorPtr = std::unique_ptr<rd_kafka_error_t, ErrorDeleter>;
+using TopicPtr = std::unique_ptr<rd_kafka_topic_t, TopicDeleter>;
+using MetadataPtr = std::unique_ptr<const rd_kafka_metadata_t, MetadataDeleter>;
 
 }  // namespace sluice::kafka::detail
