@@ -92,6 +92,9 @@ class Consumer {
                                                std::chrono::milliseconds timeout);
   GroupMetadataPtr group_metadata();
   std::vector<TopicPartition> assignment();
+  // Makes a poll_batch() waiting on another thread return now (thread-safe), so a stop does not
+  // wait out the poll timeout.
+  void wakeup();
   // Leaves the group (revoking through the listener first). Idempotent.
   void close();
 
@@ -102,6 +105,7 @@ class Consumer {
                            rd_kafka_topic_partition_list_t* parts, void* opaque);
 
   detail::HandlePtr rk_;
+  detail::QueuePtr queue_;                // the consumer queue, for wakeup()
   std::vector<detail::TopicPtr> topics_;  // prepare_topics(): kept known to rk_
   RebalanceListener* listener_;
   bool closed_ = false;

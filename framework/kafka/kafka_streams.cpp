@@ -104,6 +104,12 @@ void KafkaStreams::start() {
       consumer.set("session.timeout.ms", "6000");
       consumer.set("heartbeat.interval.ms", "500");
     }
+    // The mock holds a fetch that found no data for the whole fetch.wait.max.ms (500 ms by
+    // default) and, unlike a broker, does not answer it early when data is produced: every hop
+    // through a repartition topic could wait that long. Loopback fetches are cheap.
+    if (options_.embedded && config_.kafka.count("fetch.wait.max.ms") == 0) {
+      consumer.set("fetch.wait.max.ms", "10");
+    }
     Conf producer = base;
     producer.set("client.id", client + "-producer");
     const bool eos = config_.processing_guarantee == config::ProcessingGuarantee::kExactlyOnceV2;
@@ -138,6 +144,7 @@ void KafkaStreams::close() {
   if (closed_) return;
   closed_ = true;
   stop_.store(true);
+  for (auto& t : threads_) t->wakeup();
   for (auto& t : threads_) t->join();
 }
 

@@ -50,8 +50,8 @@ Status Producer::send(std::string_view topic, std::optional<Partition> partition
                       Timestamp timestamp, const Headers& headers) {
   rd_kafka_topic_t* rkt = topic_handle(topic);
   if (!rkt) {
-    return Status::IOError(fmt::format("producing to {}: {}", topic,
-                                       rd_kafka_err2str(rd_kafka_last_error())));
+    return Status::IOError(
+        fmt::format("producing to {}: {}", topic, rd_kafka_err2str(rd_kafka_last_error())));
   }
   const int32_t part = partition ? partition->value() : RD_KAFKA_PARTITION_UA;
   void* payload = value ? const_cast<char*>(value->data()) : nullptr;

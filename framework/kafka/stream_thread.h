@@ -44,6 +44,9 @@ class StreamThread final : public RebalanceListener {
 
   void start();
   void join();
+  // Wakes the thread's poll (thread-safe): after the stop flag is set, it stops now instead of
+  // when its poll times out.
+  void wakeup() { consumer_->wakeup(); }
   // The failure that stopped the thread (ok while running or after a clean stop).
   Status status() const;
   bool running() const { return running_.load(); }

@@ -110,7 +110,7 @@ TEST(MinuteAggregationE2E, PublishesEveryClosedMinuteOfTheCubeOnceLikeTheBruteFo
 // repartition by action must bring every record of a cell to one task, or several tasks would
 // publish partial counts under one key. A grace of an hour makes lateness independent of how
 // the partitions interleave in the repartition topic, so the expected view is simply every
-// tag's cells.
+// tag's cells; the closers that end it are sent once every tag went through.
 TEST(MinuteAggregationE2E, CookieKeyedInputOnSeveralPartitionsGivesOneResultPerCell) {
   const std::string app = "minute-e2e-keyed";
   const Env env = {{"USER_TAGS_TOPIC", "user_tags"},
@@ -132,19 +132,31 @@ TEST(MinuteAggregationE2E, CookieKeyedInputOnSeveralPartitionsGivesOneResultPerC
   for (const Tag& t : ordered) model.add(t);
   ASSERT_EQ(model.late, 0);
   const int64_t last = ordered.back().ts;
+  auto producer = make_producer(broker.bootstrap());
+  auto send_all = [&](const std::vector<Tag>& batch) {
+    for (const Tag& t : batch) {
+      ASSERT_TRUE(
+          producer.send("user_tags", std::nullopt, t.cookie, to_json(t), Timestamp(t.ts)).ok());
+    }
+    ASSERT_TRUE(producer.flush(30s).ok());
+  };
+  send_all(tags);
+  // Every tag through both sub-topologies (rekey, then aggregate) before the closers: a closer
+  // that overtook another partition's tags in the repartition topic would make them late.
+  const auto through = static_cast<int64_t>(2 * tags.size());
+  ASSERT_GE(
+      run.wait_status([&](const RunStatus& s) { return s.processed >= through; }, 60s).processed,
+      through)
+      << run.tail();
   // Closers far past the grace, one per action (each action's task must see one).
+  std::vector<Tag> closers;
   for (const char* action : {"VIEW", "BUY"}) {
     Tag closer = tags.front();
     closer.ts = last + 2 * 3'600'000;
     closer.action = action;
-    tags.push_back(closer);
+    closers.push_back(closer);
   }
-  auto producer = make_producer(broker.bootstrap());
-  for (const Tag& t : tags) {
-    ASSERT_TRUE(
-        producer.send("user_tags", std::nullopt, t.cookie, to_json(t), Timestamp(t.ts)).ok());
-  }
-  ASSERT_TRUE(producer.flush(30s).ok());
+  send_all(closers);
   MinuteView expected;
   for (const auto& [id, cell] : model.cells) {
     expected[id.first + "@" + std::to_string(id.second)] = {
