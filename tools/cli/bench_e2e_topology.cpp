@@ -21,6 +21,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Longer than any pause of a healthy run (a rebalance waits at most the 6 s session timeout).
+constexpr auto kStall = std::chrono::seconds(20);
+
 double since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
@@ -87,8 +90,21 @@ RunResult run_topology(kafka::MockCluster& cluster, const TopologyRun& run,
     const auto& stats = streams.stats();
     // Polled every millisecond: the finish is known to within that (and the poll costs a core
     // nothing measurable next to the stream thread).
+    // Once records flow, a count that stops moving for kStall means records will not come:
+    // the embedded broker dropped what lay beyond its 5 MiB tail before it was read.
+    uint64_t last_count = 0;
+    auto last_move = Clock::now();
+    bool stalled = false;
     while (stats.records_processed.load() < run.expected_processed && Clock::now() < deadline) {
-      if (r.first_seconds == 0 && stats.records_processed.load() > 0) r.first_seconds = since(t0);
+      const uint64_t count = stats.records_processed.load();
+      if (r.first_seconds == 0 && count > 0) r.first_seconds = since(t0);
+      if (count != last_count) {
+        last_count = count;
+        last_move = Clock::now();
+      } else if (count > 0 && Clock::now() - last_move > kStall) {
+        stalled = true;
+        break;
+      }
       if (!streams.running()) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
@@ -106,10 +122,16 @@ RunResult run_topology(kafka::MockCluster& cluster, const TopologyRun& run,
     if (Status st = streams.status(); !st.ok()) {
       r.error = st.to_string();
     } else if (processed != run.expected_processed) {
-      r.error =
-          fmt::format("processed {} of {} records{}", processed, run.expected_processed,
-                      processed < run.expected_processed ? fmt::format(" in {} s", timeout_s)
-                                                         : std::string(" (more than expected)"));
+      std::string why = fmt::format(" in {} s", timeout_s);
+      if (processed > run.expected_processed) {
+        why = " (more than expected)";
+      } else if (stalled) {
+        why = fmt::format(
+            " (none for {} s: the embedded broker keeps ~5 MiB per partition and may have "
+            "dropped records before they were read; try fewer --records)",
+            std::chrono::duration_cast<std::chrono::seconds>(kStall).count());
+      }
+      r.error = fmt::format("processed {} of {} records{}", processed, run.expected_processed, why);
     }
   } catch (const std::exception& e) {
     r.error = e.what();
