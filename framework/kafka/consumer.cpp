@@ -50,11 +50,13 @@ Consumer::Consumer(Conf conf, RebalanceListener* listener)
     : rk_(make_handle(RD_KAFKA_CONSUMER, with_defaults(std::move(conf), this, &on_rebalance))),
       listener_(listener) {
   rd_kafka_poll_set_consumer(rk_.get());
-  queue_.reset(rd_kafka_queue_get_consumer(rk_.get()));
 }
 
 void Consumer::wakeup() {
-  if (queue_) rd_kafka_queue_yield(queue_.get());
+  // A reference for this call only: a consumer queue handle held for the client's lifetime
+  // would outlive the queue forwarding that rd_kafka_consumer_close() sets up.
+  detail::QueuePtr queue(rd_kafka_queue_get_consumer(rk_.get()));
+  if (queue) rd_kafka_queue_yield(queue.get());
 }
 
 Consumer::~Consumer() { close(); }

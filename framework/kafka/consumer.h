@@ -105,7 +105,6 @@ class Consumer {
                            rd_kafka_topic_partition_list_t* parts, void* opaque);
 
   detail::HandlePtr rk_;
-  detail::QueuePtr queue_;                // the consumer queue, for wakeup()
   std::vector<detail::TopicPtr> topics_;  // prepare_topics(): kept known to rk_
   RebalanceListener* listener_;
   bool closed_ = false;
