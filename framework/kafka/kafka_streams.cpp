@@ -90,25 +90,12 @@ void KafkaStreams::start() {
       consumer.set("auto.offset.reset", "earliest");
     // Cooperative rebalancing moves only the partitions that must move. The group assigns one
     // source per sub-topology; the co-partitioned others follow it (StreamThread::companions),
-    // so any assignor keeps a task's inputs together.
-    // librdkafka 2.0.2's mock answers a commit made during a cooperative rebalance with
-    // ILLEGAL_GENERATION, after which the member drops its whole assignment (tasks closed
-    // dirty, full restores): the embedded broker gets the eager range assignor instead.
-    if (config_.kafka.count("partition.assignment.strategy") == 0) {
-      consumer.set("partition.assignment.strategy",
-                   options_.embedded ? "range" : "cooperative-sticky");
-    }
-    // librdkafka 2.0.2's mock completes a rebalance only when a member that left has also
-    // timed out, so with the default 45 s a restart on the embedded broker stalls that long.
-    if (options_.embedded && config_.kafka.count("session.timeout.ms") == 0) {
-      consumer.set("session.timeout.ms", "6000");
-      consumer.set("heartbeat.interval.ms", "500");
-    }
-    // The mock holds a fetch that found no data for the whole fetch.wait.max.ms (500 ms by
-    // default) and, unlike a broker, does not answer it early when data is produced: every hop
-    // through a repartition topic could wait that long. Loopback fetches are cheap.
-    if (options_.embedded && config_.kafka.count("fetch.wait.max.ms") == 0) {
-      consumer.set("fetch.wait.max.ms", "10");
+    // so any assignor keeps a task's inputs together. The embedded broker (librdkafka 2.0.2's
+    // mock) needs other defaults, the eager range assignor among them.
+    if (options_.embedded) {
+      apply_mock_consumer_defaults(consumer, config_.kafka);
+    } else if (config_.kafka.count("partition.assignment.strategy") == 0) {
+      consumer.set("partition.assignment.strategy", "cooperative-sticky");
     }
     Conf producer = base;
     producer.set("client.id", client + "-producer");

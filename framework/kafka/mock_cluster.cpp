@@ -9,6 +9,23 @@
 
 namespace sluice::kafka {
 
+void apply_mock_consumer_defaults(Conf& consumer, const std::map<std::string, std::string>& user) {
+  auto set_default = [&](const char* key, const char* value) {
+    if (user.count(key) == 0) consumer.set(key, value);
+  };
+  // A commit made during a cooperative rebalance gets ILLEGAL_GENERATION, after which the
+  // member drops its whole assignment (tasks closed dirty, full restores).
+  set_default("partition.assignment.strategy", "range");
+  // A rebalance completes only when a member that left has also timed out, so with the
+  // default 45 s a restart stalls that long.
+  set_default("session.timeout.ms", "6000");
+  set_default("heartbeat.interval.ms", "500");
+  // A fetch that found no data is held for the whole fetch.wait.max.ms (500 ms by default) and,
+  // unlike a broker, not answered early when data is produced: every hop through a
+  // repartition topic could wait that long. Loopback fetches are cheap.
+  set_default("fetch.wait.max.ms", "10");
+}
+
 MockCluster::MockCluster(int brokers) : brokers_(brokers) {
   if (brokers < 1) throw KafkaError("mock cluster: at least one broker");
   Conf conf;

@@ -9,11 +9,19 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+#include <map>
 #include <string>
 
+#include "kafka/conf.h"
 #include "kafka/detail/handles.h"
 
 namespace sluice::kafka {
+
+// The group-consumer settings a client of the mock needs, each applied only where `user` (the
+// application's `kafka:` map) does not set it: the eager range assignor, a 6 s session and a
+// 10 ms fetch wait (the reasons are in mock_cluster.cpp). The runtime applies them on its
+// embedded broker; the benchmarks' raw clients use the same.
+void apply_mock_consumer_defaults(Conf& consumer, const std::map<std::string, std::string>& user);
 
 class MockCluster {
  public:

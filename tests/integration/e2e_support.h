@@ -192,6 +192,17 @@ class RunProcess {
   std::vector<std::string> lines_;
 };
 
+// How many entries of `expected` `got` lacks or holds with another value (upsert views).
+template <class View>
+size_t mismatched(const View& expected, const View& got) {
+  size_t n = 0;
+  for (const auto& [key, value] : expected) {
+    auto it = got.find(key);
+    if (it == got.end() || it->second != value) ++n;
+  }
+  return n;
+}
+
 inline kafka::Producer make_producer(const std::string& bootstrap) {
   kafka::Conf c;
   c.set("bootstrap.servers", bootstrap).set("linger.ms", "5");

@@ -68,11 +68,7 @@ TEST(KpiChangesE2E, FinalKpiOfEveryCampaignWindowEqualsTheBruteForceUnderTheRate
   TopicReader out(broker.bootstrap(), "campaign_kpi_changes");
   out.read_until([&](const TopicReader& r) { return decode(r.latest()) == expected; }, 30s);
   const auto got = decode(out.latest());
-  size_t wrong = 0;
-  for (const auto& [key, value] : expected) {
-    auto it = got.find(key);
-    if (it == got.end() || it->second != value) ++wrong;
-  }
+  const size_t wrong = mismatched(expected, got);
   EXPECT_EQ(wrong, 0u) << "KPIs missing or unlike the brute force, of " << expected.size();
   EXPECT_EQ(got.size(), expected.size()) << "KPIs the brute force does not have";
 

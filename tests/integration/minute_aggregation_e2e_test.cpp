@@ -86,11 +86,7 @@ TEST(MinuteAggregationE2E, PublishesEveryClosedMinuteOfTheCubeOnceLikeTheBruteFo
   TopicReader out(broker.bootstrap(), "aggregates_minute");
   out.read_until([&](const TopicReader& r) { return decode(r.latest()) == expected; }, 30s);
   const MinuteView got = decode(out.latest());
-  size_t wrong = 0;
-  for (const auto& [key, cell] : expected) {
-    auto it = got.find(key);
-    if (it == got.end() || it->second != cell) ++wrong;
-  }
+  const size_t wrong = mismatched(expected, got);
   EXPECT_EQ(wrong, 0u) << "closed minutes missing or unlike the brute force, of "
                        << expected.size();
   EXPECT_EQ(got.size(), expected.size()) << "published cells the brute force does not have";

@@ -92,11 +92,7 @@ TEST(ProfileCappingE2E, ChangelogHoldsTheNewestTagsPerCookieAndActionLikeTheBrut
   changelog.read_until([&](const TopicReader& r) { return decoder.decode(r.latest()) == expected; },
                        30s);
   const ProfileView got = decoder.decode(changelog.latest());
-  size_t wrong = 0;
-  for (const auto& [key, want] : expected) {
-    auto it = got.find(key);
-    if (it == got.end() || it->second != want) ++wrong;
-  }
+  const size_t wrong = mismatched(expected, got);
   EXPECT_EQ(wrong, 0u) << "(cookie, action) lists missing or unlike the brute force, of "
                        << expected.size();
   EXPECT_EQ(got.size(), expected.size()) << "lists the brute force does not have";

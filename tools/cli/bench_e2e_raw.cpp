@@ -10,6 +10,7 @@
 #include "bench_clock.h"
 #include "bench_e2e_runs.h"
 #include "kafka/consumer.h"
+#include "kafka/mock_cluster.h"
 #include "kafka/producer.h"
 
 namespace sluice::cli {
@@ -32,11 +33,7 @@ std::unique_ptr<kafka::Consumer> group_consumer(const std::string& bootstrap,
   c.set_all(kafka);
   c.set("group.id", fmt::format("bench-raw-{:08x}", std::random_device{}()));
   c.set("auto.offset.reset", "earliest");
-  // The same assignor, mock session and fetch settings as the runtime's consumers
-  // (kafka_streams.cpp).
-  c.set("partition.assignment.strategy", "range");
-  c.set("session.timeout.ms", "6000").set("heartbeat.interval.ms", "500");
-  c.set("fetch.wait.max.ms", "10");
+  kafka::apply_mock_consumer_defaults(c, kafka);  // as the runtime's consumers on the mock
   c.set("isolation.level", read_committed ? "read_committed" : "read_uncommitted");
   auto consumer = std::make_unique<kafka::Consumer>(std::move(c));
   consumer->subscribe(topics);
