@@ -10,10 +10,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
+#include "common/string_hash.h"
 #include "common/types.h"
 #include "kafka/conf.h"
 #include "kafka/detail/handles.h"
@@ -78,14 +78,9 @@ class Producer {
   // The handle of `topic`, created on first use (send() then needs no name lookup per record).
   rd_kafka_topic_t* topic_handle(std::string_view topic);
 
-  struct NameHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-
   detail::HandlePtr rk_;
   // After rk_: topic handles go before the client handle.
-  std::unordered_map<std::string, detail::TopicPtr, NameHash, std::equal_to<>> topics_;
+  StringMap<detail::TopicPtr> topics_;
   DeliveryListener listener_;
   uint64_t delivered_ = 0;
   uint64_t failed_ = 0;

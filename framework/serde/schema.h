@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "common/string_hash.h"
 
 namespace google::protobuf {
 class Descriptor;
@@ -111,12 +112,7 @@ class Schema {
   std::string name_;
   const google::protobuf::Descriptor* descriptor_ = nullptr;
   std::vector<FieldDef> fields_;
-  // Heterogeneous lookup: find() takes a string_view without building a std::string.
-  struct PathHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, uint32_t, PathHash, std::equal_to<>> by_path_;
+  StringMap<uint32_t> by_path_;  // find() takes a string_view
 };
 
 }  // namespace sluice::serde

@@ -18,6 +18,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/string_hash.h"
+
 namespace sluice::state {
 
 class RecordCache {
@@ -66,13 +68,7 @@ class RecordCache {
   size_t max_bytes() const { return max_bytes_; }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const noexcept {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
-  using Map = std::unordered_map<std::string, Entry, Hash, std::equal_to<>>;
+  using Map = StringMap<Entry>;
 
   Map::iterator find_or_insert(std::string_view key);
 
