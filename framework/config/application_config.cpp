@@ -42,6 +42,17 @@ const ConfigDef& application_config_def() {
               .default_value = "10485760",
               .doc = "Record cache budget across all stores of a thread",
               .min = 0});
+    d.define({.name = "repartition.purge.interval.ms",
+              .type = ConfigType::kInt,
+              .default_value = "30000",
+              .doc = "How often, at most, a stream thread deletes the repartition records its "
+                     "tasks committed (repartition topics never expire records by time)",
+              .min = 1});
+    d.define({.name = "windowstore.changelog.additional.retention.ms",
+              .type = ConfigType::kInt,
+              .default_value = "86400000",
+              .doc = "Added to a window store's retention to give its changelog's retention.ms",
+              .min = 0});
     d.define({.name = "dead.letter.topic",
               .default_value = "",
               .doc = "Where malformed records go; empty means <application.id>-dead-letters"});
@@ -76,6 +87,9 @@ ApplicationConfig parse_application_config(const std::string& text, const std::s
   c.commit_interval_ms = v.get_int("commit.interval.ms");
   c.state_dir = v.get("state.dir");
   c.cache_max_bytes = v.get_int("cache.max.bytes");
+  c.repartition_purge_interval_ms = v.get_int("repartition.purge.interval.ms");
+  c.window_changelog_additional_retention_ms =
+      v.get_int("windowstore.changelog.additional.retention.ms");
   c.dead_letter_topic = v.get("dead.letter.topic");
   if (c.dead_letter_topic.empty()) c.dead_letter_topic = c.application_id + "-dead-letters";
   c.kafka = v.get_map("kafka");

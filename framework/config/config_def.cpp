@@ -1,5 +1,6 @@
 #include "config/config_def.h"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -144,15 +145,52 @@ ConfigValues ConfigDef::parse(const YAML::Node& root, const std::string& file) c
 }
 
 std::string ConfigDef::to_markdown() const {
+  // Markdown cells: '|' would end the cell and '<'...'>' would read as an HTML tag.
+  const auto cell = [](std::string_view text) {
+    std::string out;
+    for (char c : text) {
+      if (c == '|') {
+        out += "\\|";
+      } else if (c == '<') {
+        out += "&lt;";
+      } else if (c == '>') {
+        out += "&gt;";
+      } else {
+        out += c;
+      }
+    }
+    return out;
+  };
   std::string out = "| key | type | default | description |\n|---|---|---|---|\n";
   for (const auto& k : keys_) {
-    std::string type = type_name(k.type);
-    if (k.type == ConfigType::kEnum) {
-      type.clear();
-      for (const auto& e : k.enum_values) type += (type.empty() ? "" : " \\| ") + e;
+    std::string type;
+    switch (k.type) {
+      case ConfigType::kEnum:
+        for (const auto& e : k.enum_values) type += (type.empty() ? "`" : " | `") + e + "`";
+        break;
+      case ConfigType::kInt:
+        type = "integer";
+        if (k.min != INT64_MIN && k.max != INT64_MAX) {
+          type += fmt::format(", {} to {}", k.min, k.max);
+        } else if (k.min != INT64_MIN) {
+          type += fmt::format(", at least {}", k.min);
+        } else if (k.max != INT64_MAX) {
+          type += fmt::format(", at most {}", k.max);
+        }
+        break;
+      case ConfigType::kString:
+        type = "string";
+        break;
+      case ConfigType::kBool:
+        type = "true or false";
+        break;
+      case ConfigType::kMap:
+        type = "mapping";
+        break;
     }
-    out += "| `" + k.name + "` | " + type + " | " +
-           (k.default_value ? "`" + *k.default_value + "`" : "(required)") + " | " + k.doc + " |\n";
+    std::string def = "(required)";
+    if (k.default_value) def = k.default_value->empty() ? "(empty)" : "`" + *k.default_value + "`";
+    out += "| `" + k.name + "` | " + cell(type) + " | " + def + " | " + cell(k.doc) + " |\n";
   }
   return out;
 }

@@ -34,6 +34,11 @@ Conf with_defaults(Conf conf, void* opaque,
   rd_kafka_conf_set_rebalance_cb(conf.raw(), cb);
   return conf;
 }
+
+bool is_offset_reset(int level, const char* facility, const char* message) {
+  return level <= 4 && std::strcmp(facility, "OFFSET") == 0 &&
+         std::strstr(message, "offset reset") != nullptr;
+}
 }  // namespace
 
 detail::PartitionListPtr to_partition_list(const std::vector<TopicPartitionOffset>& offsets) {
@@ -47,9 +52,23 @@ detail::PartitionListPtr to_partition_list(const std::vector<TopicPartitionOffse
 }
 
 Consumer::Consumer(Conf conf, RebalanceListener* listener)
-    : rk_(make_handle(RD_KAFKA_CONSUMER, with_defaults(std::move(conf), this, &on_rebalance))),
+    : rk_(make_handle(RD_KAFKA_CONSUMER,
+                      [&] {
+                        Conf c = with_defaults(std::move(conf), this, &on_rebalance);
+                        rd_kafka_conf_set_log_cb(c.raw(), &on_log);
+                        return c;
+                      }())),
       listener_(listener) {
   rd_kafka_poll_set_consumer(rk_.get());
+}
+
+void Consumer::on_log(const rd_kafka_t* rk, int level, const char* facility, const char* message) {
+  if (is_offset_reset(level, facility, message)) {
+    if (auto* self = static_cast<Consumer*>(rd_kafka_opaque(rk))) {
+      self->offset_resets_.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  rd_kafka_log_print(rk, level, facility, message);
 }
 
 void Consumer::wakeup() {

@@ -5,6 +5,7 @@
 // here: the runtime commits what it has processed. One owner thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -100,10 +101,20 @@ class Consumer {
 
   rd_kafka_t* raw() { return rk_.get(); }
 
+  // How often librdkafka moved a fetch position because the broker did not have the offset
+  // (auto.offset.reset): records deleted before they were read (retention, DeleteRecords, the
+  // embedded broker's bounded tail) were skipped, or a position past the end was rewound.
+  // librdkafka reports this only as a warning log (facility OFFSET, "offset reset"), which this
+  // consumer counts; every other log line goes to stderr as librdkafka prints it. Thread-safe.
+  uint64_t offset_resets() const { return offset_resets_.load(std::memory_order_relaxed); }
+
  private:
   static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                            rd_kafka_topic_partition_list_t* parts, void* opaque);
+  static void on_log(const rd_kafka_t* rk, int level, const char* facility, const char* message);
 
+  // Before rk_: librdkafka may log from its threads as soon as the handle exists.
+  std::atomic<uint64_t> offset_resets_{0};
   detail::HandlePtr rk_;
   std::vector<detail::TopicPtr> topics_;  // prepare_topics(): kept known to rk_
   RebalanceListener* listener_;

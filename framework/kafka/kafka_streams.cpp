@@ -68,7 +68,9 @@ void KafkaStreams::start() {
   base.set_all_for(RD_KAFKA_PRODUCER, config_.kafka);
   AdminClient admin(base);
   const auto existing = admin.list_topics(kAdminTimeout);
-  layout_ = plan_layout(topology_, config_.application_id, existing);
+  layout_ = plan_layout(
+      topology_, config_.application_id, existing,
+      {.window_changelog_additional_retention = config_.window_changelog_additional_retention_ms});
   create_internal_topics(admin, existing);
 
   runtime::TaskOptions task_options;
@@ -116,10 +118,14 @@ void KafkaStreams::start() {
     if (eos) restore.set("isolation.level", "read_committed");
     StreamThreadOptions thread_options;
     thread_options.index = i + 1;
+    thread_options.client = client;
     thread_options.commit_interval = std::chrono::milliseconds(config_.commit_interval_ms);
     thread_options.poll_timeout = options_.poll_timeout;
     thread_options.max_poll_records = options_.max_poll_records;
     thread_options.exactly_once = eos;
+    thread_options.repartition_purge_interval =
+        std::chrono::milliseconds(config_.repartition_purge_interval_ms);
+    thread_options.embedded_broker = options_.embedded != nullptr;
     threads_.push_back(std::make_unique<StreamThread>(
         topology_, layout_, task_options, thread_options, std::move(consumer), std::move(producer),
         std::move(restore), metrics_, stats_, stop_));

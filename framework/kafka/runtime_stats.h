@@ -25,6 +25,9 @@ struct RuntimeStats {
   // librdkafka's cached watermarks (no broker round trip); a partition that has handed out no
   // record yet counts 0 until it has.
   std::atomic<int64_t> consumer_lag{0};
+  // Fetch positions the stream threads' consumers had to reset (Consumer::offset_resets): each
+  // one may have skipped records deleted before they were read.
+  std::atomic<uint64_t> offset_resets{0};
 };
 
 }  // namespace sluice::kafka

@@ -1,6 +1,7 @@
 #include "kafka/stream_thread.h"
 
 #include <fmt/format.h>
+#include <prometheus/counter.h>
 
 namespace sluice::kafka {
 
@@ -25,6 +26,16 @@ StreamThread::StreamThread(const Topology& topology, const TopologyLayout& layou
   restorer_ = std::make_unique<StateRestorer>(std::move(restore_conf));
   create_producer();
   consumer_ = std::make_unique<Consumer>(std::move(consumer_conf), this);
+  purger_ = std::make_unique<RepartitionPurger>(
+      consumer_->raw(), layout_.repartition_topics,
+      RepartitionPurgerOptions{.interval = options_.repartition_purge_interval,
+                               .client = options_.client,
+                               .report_unsupported = !options_.embedded_broker},
+      metrics_);
+  offset_resets_metric_ = &metrics_.counter(
+      "sluice_consumer_offset_resets_total",
+      "Fetch positions reset because the broker no longer had the offset (records skipped)",
+      {{"client", options_.client}});
   // Companion partitions are assigned outside the subscription: know their leaders up front.
   if (Status st = consumer_->prepare_topics(layout_.all_source_topics(), std::chrono::seconds(5));
       !st.ok()) {
@@ -64,6 +75,7 @@ StreamThread::~StreamThread() {
   // Tasks first (they reference the producer), then the clients; polled messages belong to the
   // consumer's handle and must go before it.
   batch_.clear();
+  purger_.reset();
   consumer_.reset();
   tasks_.reset();
 }
@@ -258,7 +270,8 @@ Status StreamThread::commit(bool reopen) {
   SLUICE_RETURN_IF_ERROR(producer_->flush(kFlushTimeout));
   SLUICE_RETURN_IF_ERROR(tasks_->mark_commits());
   SLUICE_RETURN_IF_ERROR(producer_->flush(kFlushTimeout));
-  auto outcome = consumer_->commit_sync(tasks_->consumed_offsets());
+  const std::vector<TopicPartitionOffset> offsets = tasks_->consumed_offsets();
+  auto outcome = consumer_->commit_sync(offsets);
   if (!outcome.ok()) return outcome.status();
   if (*outcome == Consumer::CommitOutcome::kRebalancing) {
     // The revocation inside the next poll commits these offsets (or they move with their
@@ -272,6 +285,7 @@ Status StreamThread::commit(bool reopen) {
     return Status::Ok();
   }
   ++stats_.commits;
+  purger_->on_committed(offsets, last_commit_);
   return Status::Ok();
 }
 
@@ -287,6 +301,7 @@ Status StreamThread::commit_transaction(bool reopen) {
   SLUICE_RETURN_IF_ERROR(producer_->commit_transaction(kFlushTimeout));
   in_transaction_ = false;
   ++stats_.commits;
+  purger_->on_committed(offsets, last_commit_);
   if (reopen) {
     SLUICE_RETURN_IF_ERROR(producer_->begin_transaction());
     in_transaction_ = true;
@@ -337,6 +352,11 @@ void StreamThread::update_stats(bool final) {
   const uint64_t sent = collector_->sent();
   stats_.records_sent += sent - sent_reported_;
   sent_reported_ = sent;
+  if (const uint64_t resets = consumer_->offset_resets(); resets != resets_reported_) {
+    stats_.offset_resets += resets - resets_reported_;
+    offset_resets_metric_->Increment(static_cast<double>(resets - resets_reported_));
+    resets_reported_ = resets;
+  }
   const auto now = std::chrono::steady_clock::now();
   if (!final && now - lag_refreshed_ < std::chrono::seconds(1)) return;
   lag_refreshed_ = now;

@@ -18,18 +18,28 @@
 #include "config/application_config.h"
 #include "kafka/consumer.h"
 #include "kafka/producer.h"
+#include "kafka/repartition_purger.h"
 #include "kafka/task_manager.h"
+
+namespace prometheus {
+class Counter;
+}
 
 namespace sluice::kafka {
 
 struct StreamThreadOptions {
-  int index = 0;                                      // names the client ids
+  int index = 0;       // names the client ids
+  std::string client;  // "<application.id>-StreamThread-<index>": names metric series
   std::chrono::milliseconds commit_interval{30'000};  // commit.interval.ms; default 30 s
   std::chrono::milliseconds poll_timeout{100};        // default 100 ms
   size_t max_poll_records = 1000;                     // default 1000
   // exactly_once_v2: the producer is transactional (its conf carries transactional.id); each
   // commit sends the consumed offsets in the transaction and commits it. Default: false.
   bool exactly_once = false;
+  // repartition.purge.interval.ms: how often, at most, committed repartition records are
+  // deleted (RepartitionPurger). Default 30 s.
+  std::chrono::milliseconds repartition_purge_interval{30'000};
+  bool embedded_broker = false;  // the mock: its lack of DeleteRecords goes unsaid. Default: no
 };
 
 class StreamThread final : public RebalanceListener {
@@ -93,6 +103,7 @@ class StreamThread final : public RebalanceListener {
   std::unique_ptr<StateRestorer> restorer_;
   std::unique_ptr<TaskManager> tasks_;
   std::unique_ptr<Consumer> consumer_;
+  std::unique_ptr<RepartitionPurger> purger_;  // sends through consumer_: declared after it
   std::vector<MessagePtr> batch_;
   Headers headers_;  // reused per record
   std::chrono::steady_clock::time_point last_commit_;
@@ -106,6 +117,8 @@ class StreamThread final : public RebalanceListener {
   // update_stats(): what was already added to stats_ (sent records, lag share).
   uint64_t sent_reported_ = 0;
   int64_t lag_reported_ = 0;
+  uint64_t resets_reported_ = 0;
+  prometheus::Counter* offset_resets_metric_ = nullptr;
   std::chrono::steady_clock::time_point lag_refreshed_;
 };
 

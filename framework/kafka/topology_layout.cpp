@@ -49,7 +49,8 @@ std::vector<std::string> TopologyLayout::all_source_topics() const {
 }
 
 TopologyLayout plan_layout(const Topology& topology, const std::string& application_id,
-                           const std::map<std::string, int>& existing) {
+                           const std::map<std::string, int>& existing,
+                           const LayoutOptions& options) {
   TopologyLayout layout;
   layout.application_id = application_id;
   const std::string prefix = layout.internal_prefix();
@@ -124,16 +125,31 @@ TopologyLayout plan_layout(const Topology& topology, const std::string& applicat
   for (const auto& [topic, writer] : internal_writer) {
     const SubtopologyLayout* reader = layout.reader_of(topic);
     const int partitions = reader ? reader->partitions : layout.subtopologies[writer].partitions;
-    layout.internal_topics.push_back(
-        NewTopic{topic, partitions, -1, {{"cleanup.policy", "delete"}}});
+    // Kafka Streams' RepartitionTopicConfig: records carry event times, so time-based retention
+    // could delete them unread; the readers purge what they committed instead.
+    layout.internal_topics.push_back(NewTopic{topic,
+                                              partitions,
+                                              -1,
+                                              {{"cleanup.policy", "delete"},
+                                               {"retention.ms", "-1"},
+                                               {"segment.bytes", "52428800"},
+                                               {"segment.ms", "600000"}}});
+    layout.repartition_topics.insert(topic);
   }
   for (const auto& s : layout.subtopologies) {
     for (const auto& store : s.stores) {
       const state::StoreOptions* opts = topology.store(store);
       if (!opts || !opts->logging) continue;
-      const char* policy = opts->kind == state::StoreKind::kWindow ? "compact,delete" : "compact";
-      layout.internal_topics.push_back(
-          NewTopic{layout.changelog_topic(store), s.partitions, -1, {{"cleanup.policy", policy}}});
+      NewTopic changelog{layout.changelog_topic(store), s.partitions, -1, {}};
+      if (opts->kind == state::StoreKind::kWindow) {
+        changelog.config = {
+            {"cleanup.policy", "compact,delete"},
+            {"retention.ms",
+             std::to_string(opts->retention_ms + options.window_changelog_additional_retention)}};
+      } else {
+        changelog.config = {{"cleanup.policy", "compact"}};
+      }
+      layout.internal_topics.push_back(std::move(changelog));
     }
   }
   return layout;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,8 +27,12 @@ struct SubtopologyLayout {
 struct TopologyLayout {
   std::string application_id;
   std::vector<SubtopologyLayout> subtopologies;
-  // Internal topics to create: repartition topics, then changelogs.
+  // Internal topics to create: repartition topics, then changelogs. Their configs follow Kafka
+  // Streams': repartition topics delete, never expire by time (retention.ms=-1; the readers
+  // purge them, RepartitionPurger); key-value changelogs compact; window changelogs compact and
+  // delete after the store's retention plus LayoutOptions' additional retention.
   std::vector<NewTopic> internal_topics;
+  std::set<std::string, std::less<>> repartition_topics;  // full names
 
   std::string internal_prefix() const { return application_id + "-"; }
   std::string changelog_topic(std::string_view store) const;
@@ -46,9 +51,16 @@ struct TopologyLayout {
                                                             Partition partition) const;
 };
 
+struct LayoutOptions {
+  // windowstore.changelog.additional.retention.ms: how much longer than its store a window
+  // changelog keeps records, for clock drift between brokers and instances. Default: 1 day.
+  DurationMs window_changelog_additional_retention = 86'400'000;
+};
+
 // Plans the layout. `existing` maps topic names to partition counts (AdminClient::list_topics).
 // Throws KafkaError when a source topic is missing or co-partitioned sources disagree.
 TopologyLayout plan_layout(const Topology& topology, const std::string& application_id,
-                           const std::map<std::string, int>& existing);
+                           const std::map<std::string, int>& existing,
+                           const LayoutOptions& options = {});
 
 }  // namespace sluice::kafka

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
+#include <sstream>
 
 #include "config/interpolate.h"
 
@@ -34,6 +36,17 @@ TEST(ApplicationConfig, FillsDefaultsFromTheTable) {
   EXPECT_EQ(c.num_stream_threads, 1);
   EXPECT_EQ(c.dead_letter_topic, "minute-agg-dead-letters");
   EXPECT_EQ(c.processing_guarantee, ProcessingGuarantee::kAtLeastOnce);
+  EXPECT_EQ(c.repartition_purge_interval_ms, 30'000);
+  EXPECT_EQ(c.window_changelog_additional_retention_ms, 86'400'000);
+  auto set = parse_application_config(
+      "application.id: a\nrepartition.purge.interval.ms: 500\n"
+      "windowstore.changelog.additional.retention.ms: 0\n",
+      "app.yaml");
+  EXPECT_EQ(set.repartition_purge_interval_ms, 500);
+  EXPECT_EQ(set.window_changelog_additional_retention_ms, 0);
+  EXPECT_THROW(
+      (void)parse_application_config("application.id: a\nrepartition.purge.interval.ms: 0\n", "a"),
+      ConfigError);
 }
 
 TEST(ApplicationConfig, ReportsEveryProblemWithFileLineAndColumn) {
@@ -70,6 +83,16 @@ TEST(ApplicationConfig, MissingRequiredKeyAndBrokenYamlAreErrors) {
   }
   auto c = parse_application_config("application.id: a\nkafka:\n  linger.ms: '5'\n", "c.yaml");
   EXPECT_EQ(c.kafka.at("linger.ms"), "5");
+}
+
+// The user-facing key reference is the table itself; the tests run from the source root.
+TEST(ApplicationConfig, TheDocumentedKeysAreTheTableTheParserChecks) {
+  std::ifstream in("docs/CONFIGURATION.md");
+  ASSERT_TRUE(in) << "docs/CONFIGURATION.md not found (run from the source root)";
+  std::stringstream doc;
+  doc << in.rdbuf();
+  EXPECT_NE(doc.str().find(application_config_def().to_markdown()), std::string::npos)
+      << "docs/CONFIGURATION.md is out of date: paste the output of `sluice config` into it";
 }
 
 }  // namespace

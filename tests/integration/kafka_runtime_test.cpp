@@ -67,6 +67,18 @@ int64_t changelog_records(const std::string& bootstrap, const kafka::TopologyLay
   return state;
 }
 
+// Feeds `tags` to the running windowed count, waits until its output's upsert view equals brute
+// force, and closes `streams` cleanly.
+void produce_and_expect_brute_force(kafka::KafkaStreams& streams, const std::string& bootstrap,
+                                    const std::vector<Tag>& tags) {
+  produce_tags(bootstrap, tags);
+  const CountView expected = brute_force(tags);
+  UpsertView view(bootstrap, "counts");
+  EXPECT_EQ(view.wait_for(expected, 60s), expected);
+  streams.close();
+  EXPECT_TRUE(streams.status().ok()) << streams.status().to_string();
+}
+
 TEST(KafkaRuntime, WindowedCountThroughRepartitionTopicMatchesBruteForce) {
   kafka::MockCluster cluster(1);
   cluster.create_topic("tags", 4);
@@ -80,16 +92,41 @@ TEST(KafkaRuntime, WindowedCountThroughRepartitionTopicMatchesBruteForce) {
   ASSERT_EQ(layout.subtopologies.size(), 2u);
   for (const auto& s : layout.subtopologies) EXPECT_EQ(s.partitions, 4);
   const auto tags = generate_tags(4000, 1);
-  produce_tags(cluster.bootstrap(), tags);
-  const CountView expected = brute_force(tags);
-  UpsertView view(cluster.bootstrap(), "counts");
-  EXPECT_EQ(view.wait_for(expected, 60s), expected);
-  streams.close();
-  EXPECT_TRUE(streams.status().ok()) << streams.status().to_string();
+  produce_and_expect_brute_force(streams, cluster.bootstrap(), tags);
   EXPECT_EQ(streams.stats().records_restored.load(), 0u);  // fresh changelogs
   EXPECT_GE(streams.stats().commits.load(), 1u);
   // Every input record and every repartitioned record was processed.
   EXPECT_GE(streams.stats().records_processed.load(), 2 * tags.size());
+  // Commits asked to purge the committed repartition records (the mock refuses: no
+  // DeleteRecords), and a refusal stops the asking: at most one failure per thread.
+  EXPECT_GE(streams.metrics().sum("sluice_repartition_purge_requests_total"), 1);
+  EXPECT_LE(streams.metrics().sum("sluice_repartition_purge_failures_total"), 2);
+}
+
+// A committed offset the broker does not have (records deleted unread, here one past the end)
+// is reset by auto.offset.reset=earliest: nothing is lost here, and the reset is counted, since
+// in general it may have skipped records.
+TEST(KafkaRuntime, AnOffsetTheBrokerLacksIsResetFromTheStartAndCounted) {
+  kafka::MockCluster cluster(1);
+  cluster.create_topic("tags", 2);
+  cluster.create_topic("counts", 2);
+  {
+    kafka::Conf c;
+    c.set("bootstrap.servers", cluster.bootstrap());
+    c.set("group.id", "resets");
+    kafka::Consumer group(std::move(c));
+    ASSERT_TRUE(group.commit_sync({{"tags", Partition(0), Offset(1000)}}).ok());
+  }
+  const Topology topology = windowed_count_topology("counts");
+  TempDir dir;
+  kafka::KafkaStreams streams(topology, app_config("resets", dir.path.string(), 1),
+                              {.embedded = &cluster});
+  streams.start();
+  const auto tags = generate_tags(1000, 3);
+  produce_and_expect_brute_force(streams, cluster.bootstrap(), tags);
+  EXPECT_GE(streams.stats().offset_resets.load(), 1u);
+  EXPECT_EQ(streams.metrics().sum("sluice_consumer_offset_resets_total"),
+            static_cast<double>(streams.stats().offset_resets.load()));
 }
 
 TEST(KafkaRuntime, ExactlyOnceV2WindowedCountMatchesBruteForceAndMockDropsTxnOffsets) {
@@ -103,12 +140,7 @@ TEST(KafkaRuntime, ExactlyOnceV2WindowedCountMatchesBruteForceAndMockDropsTxnOff
   kafka::KafkaStreams streams(topology, config, {.embedded = &cluster});
   streams.start();
   const auto tags = generate_tags(3000, 5);
-  produce_tags(cluster.bootstrap(), tags);
-  const CountView expected = brute_force(tags);
-  UpsertView view(cluster.bootstrap(), "counts");
-  EXPECT_EQ(view.wait_for(expected, 60s), expected);
-  streams.close();
-  EXPECT_TRUE(streams.status().ok()) << streams.status().to_string();
+  produce_and_expect_brute_force(streams, cluster.bootstrap(), tags);
   EXPECT_GE(streams.stats().commits.load(), 1u);
   // librdkafka 2.0.2's mock accepts TxnOffsetCommit but stores nothing (its handler reads the
   // offsets and drops them), so the group has no committed offsets after an exactly-once run:

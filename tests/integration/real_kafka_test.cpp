@@ -11,6 +11,8 @@
 
 #include "child_process.h"
 #include "kafka/admin_client.h"
+#include "kafka/producer.h"
+#include "kafka/repartition_purger.h"
 #include "runtime_support.h"
 
 namespace sluice::test {
@@ -65,6 +67,37 @@ TEST(RealKafka, ExactlyOnceSurvivesSigkillWithExactCounts) {
   EXPECT_EQ(view.wait_for(expected, 180s), expected);
   procs[0]->signal(SIGTERM);
   EXPECT_EQ(procs[0]->wait(60s), 0);
+}
+
+// The purge the mock cannot show: committed repartition records are deleted, the rest stay.
+TEST(RealKafka, RepartitionPurgerDeletesCommittedRecords) {
+  const char* bootstrap_env = std::getenv("SLUICE_TEST_BOOTSTRAP");
+  if (!bootstrap_env || !*bootstrap_env) {
+    GTEST_SKIP() << "SLUICE_TEST_BOOTSTRAP is not set: no real Kafka to purge records on";
+  }
+  const std::string topic = "sluice-it-" + std::to_string(std::random_device{}()) + "-repartition";
+  kafka::Conf conf;
+  conf.set("bootstrap.servers", bootstrap_env);
+  kafka::AdminClient(conf).create_topics({{topic, 1}}, 30s);
+  {
+    kafka::Producer producer(conf);
+    for (int i = 0; i < 10; ++i) {
+      ASSERT_TRUE(producer.send(topic, Partition(0), "k", "v", Timestamp(0), {}).ok());
+    }
+    ASSERT_TRUE(producer.flush(30s).ok());
+  }
+  kafka::detail::HandlePtr client = kafka::make_handle(RD_KAFKA_PRODUCER, conf);
+  metrics::Registry metrics;
+  kafka::RepartitionPurger purger(client.get(), {topic}, {.client = "it"}, metrics);
+  purger.on_committed({{topic, Partition(0), Offset(6)}}, std::chrono::steady_clock::now());
+  ASSERT_TRUE(purger.await_result(30s));
+  EXPECT_FALSE(purger.unsupported());
+  EXPECT_EQ(metrics.value("sluice_repartition_purge_failures_total", {{"client", "it"}}), 0);
+  int64_t low = -1, high = -1;
+  ASSERT_EQ(rd_kafka_query_watermark_offsets(client.get(), topic.c_str(), 0, &low, &high, 30000),
+            RD_KAFKA_RESP_ERR_NO_ERROR);
+  EXPECT_EQ(low, 6);
+  EXPECT_EQ(high, 10);
 }
 
 }  // namespace

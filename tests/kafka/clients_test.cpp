@@ -244,13 +244,36 @@ TEST(Consumer, AssignedConsumerReadsFromTheGivenOffset) {
   }
   ASSERT_EQ(values.size(), 8u);
   for (int i = 0; i < 8; ++i) EXPECT_EQ(values[i], std::to_string(12 + i));
+  EXPECT_EQ(consumer.offset_resets(), 0u);
 }
 
-}  // namespace
-}  // namespace sluice::kafka
-
-namespace sluice::kafka {
-namespace {
+// A position the broker no longer (or not yet) has is reset by auto.offset.reset, which
+// librdkafka only logs: the consumer counts it, so records skipped unread can be reported.
+TEST(Consumer, CountsTheFetchPositionsTheBrokerMadeItReset) {
+  MockCluster cluster(1);
+  cluster.create_topic("t", 2);
+  Producer producer(client_conf(cluster));
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(producer.send("t", Partition(i % 2), "k", std::to_string(i), Timestamp(i)).ok());
+  }
+  ASSERT_TRUE(producer.flush(10s).ok());
+  Conf conf = client_conf(cluster);
+  conf.set("auto.offset.reset", "earliest");
+  Consumer consumer(std::move(conf));
+  // Partition 0 from an offset past its end (reset to the start), partition 1 from a valid one.
+  ASSERT_TRUE(
+      consumer.assign({{"t", Partition(0), Offset(100)}, {"t", Partition(1), Offset(2)}}).ok());
+  size_t received = 0;
+  std::vector<MessagePtr> batch;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (received < 5 + 3 && std::chrono::steady_clock::now() < deadline) {
+    batch.clear();
+    consumer.poll_batch(batch, 100, 100ms);
+    for (const auto& m : batch) received += m->err ? 0 : 1;
+  }
+  EXPECT_EQ(received, 8u);
+  EXPECT_EQ(consumer.offset_resets(), 1u);
+}
 
 // librdkafka 2.0.2's mock cluster and the cooperative-sticky assignor: a second member joining
 // takes over part of the partitions incrementally (the first keeps the rest, no full revoke).

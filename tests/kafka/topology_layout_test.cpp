@@ -48,11 +48,33 @@ TEST(TopologyLayout, RepartitionAndChangelogTopicsTakeTheirSubtopologysPartition
             "compact,delete");
   ASSERT_TRUE(internal.count("app-latest-store-changelog"));
   EXPECT_EQ(internal["app-latest-store-changelog"]->config.at("cleanup.policy"), "compact");
+  EXPECT_FALSE(internal["app-latest-store-changelog"]->config.count("retention.ms"));
+  EXPECT_EQ(layout.repartition_topics,
+            (std::set<std::string, std::less<>>{"app-by-country-repartition"}));
   const SubtopologyLayout* reader = layout.reader_of("app-by-country-repartition");
   ASSERT_NE(reader, nullptr);
   EXPECT_EQ(reader->partitions, 6);
   EXPECT_EQ(layout.reader_of("tags")->partitions, 6);
   EXPECT_NE(reader->id, layout.reader_of("tags")->id);
+}
+
+// Kafka Streams' topic configs: repartition records carry event times, so only their readers'
+// purges may delete them; a window changelog outlives its store by the additional retention.
+TEST(TopologyLayout, RepartitionTopicsNeverExpireAndWindowChangelogsOutliveTheirStore) {
+  const Topology t = two_subtopologies();
+  const state::StoreOptions* store = t.store("per-country-store");
+  ASSERT_NE(store, nullptr);
+  for (const DurationMs additional : {DurationMs{86'400'000}, DurationMs{0}, DurationMs{5'000}}) {
+    const TopologyLayout layout = plan_layout(
+        t, "app", {{"tags", 6}, {"out", 2}}, {.window_changelog_additional_retention = additional});
+    std::map<std::string, const NewTopic*> internal;
+    for (const auto& n : layout.internal_topics) internal[n.name] = &n;
+    const auto& repartition = internal.at("app-by-country-repartition")->config;
+    EXPECT_EQ(repartition.at("cleanup.policy"), "delete");
+    EXPECT_EQ(repartition.at("retention.ms"), "-1");
+    EXPECT_EQ(internal.at("app-per-country-store-changelog")->config.at("retention.ms"),
+              std::to_string(store->retention_ms + additional));
+  }
 }
 
 TEST(TopologyLayout, MissingSourceTopicIsNamed) {

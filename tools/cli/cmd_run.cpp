@@ -62,10 +62,10 @@ void print_status(const kafka::KafkaStreams& streams, StatusMark& last) {
   };
   fmt::print(stderr,
              "sluice run: {:.0f} records/s in, {} processed, {} tasks, {} restored, {} commits, "
-             "{:.0f} records/s out, {} sent, {} lag\n",
+             "{:.0f} records/s out, {} sent, {} lag, {} offset resets\n",
              rate(processed, last.processed), processed, s.active_tasks.load(),
              s.records_restored.load(), s.commits.load(), rate(sent, last.sent), sent,
-             s.consumer_lag.load());
+             s.consumer_lag.load(), s.offset_resets.load());
   last = {processed, sent, now};
 }
 

@@ -40,5 +40,6 @@ Command add_validate_command(CLI::App& root);
 Command add_describe_command(CLI::App& root);
 Command add_broker_command(CLI::App& root);
 Command add_run_command(CLI::App& root);
+Command add_config_command(CLI::App& root);
 
 }  // namespace sluice::cli

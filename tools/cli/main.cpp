@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
   const std::vector<Command> commands = {
       add_version_command(app), add_datagen_command(app),  add_bench_command(app),
       add_demo_command(app),    add_validate_command(app), add_describe_command(app),
-      add_broker_command(app),  add_run_command(app),
+      add_broker_command(app),  add_run_command(app),      add_config_command(app),
   };
   try {
     app.parse(argc, argv);
