@@ -35,6 +35,12 @@ Conf with_defaults(Conf conf, void* opaque,
   return conf;
 }
 
+// librdkafka refuses a strategy list that mixes protocols, so one cooperative assignor in it
+// makes the whole group cooperative.
+bool is_cooperative(const Conf& conf) {
+  return conf.get("partition.assignment.strategy").find("cooperative") != std::string::npos;
+}
+
 bool is_offset_reset(int level, const char* facility, const char* message) {
   return level <= 4 && std::strcmp(facility, "OFFSET") == 0 &&
          std::strstr(message, "offset reset") != nullptr;
@@ -52,7 +58,8 @@ detail::PartitionListPtr to_partition_list(const std::vector<TopicPartitionOffse
 }
 
 Consumer::Consumer(Conf conf, RebalanceListener* listener)
-    : rk_(make_handle(RD_KAFKA_CONSUMER,
+    : cooperative_(is_cooperative(conf)),
+      rk_(make_handle(RD_KAFKA_CONSUMER,
                       [&] {
                         Conf c = with_defaults(std::move(conf), this, &on_rebalance);
                         rd_kafka_conf_set_log_cb(c.raw(), &on_log);
@@ -83,7 +90,10 @@ Consumer::~Consumer() { close(); }
 void Consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                             rd_kafka_topic_partition_list_t* parts, void* opaque) {
   auto* self = static_cast<Consumer*>(opaque);
-  const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+  // Not rd_kafka_rebalance_protocol(): called from a revocation inside
+  // rd_kafka_consumer_close() it asks the group thread, which may be gone, and returns NULL or
+  // waits forever (librdkafka #4041; both seen here, on 2.0.2).
+  const bool cooperative = self->cooperative_;
   const std::vector<TopicPartition> list = from_list(parts);
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     // A copy: companions are added to what is assigned, not to librdkafka's own list.
@@ -259,7 +269,31 @@ std::vector<TopicPartition> Consumer::assignment() {
 void Consumer::close() {
   if (closed_ || !rk_) return;
   closed_ = true;
+  if (cooperative_) leave_before_close();
   rd_kafka_consumer_close(rk_.get());
+}
+
+void Consumer::leave_before_close() {
+  // A cooperative member closed while an incremental assignment is on its way can hang in
+  // rd_kafka_consumer_close() (librdkafka #4527, fixed in 2.4). Leaving first and serving the
+  // revocation from poll, until nothing is assigned, gives close() nothing left to rebalance.
+  rd_kafka_topic_partition_list_t* raw = nullptr;
+  if (rd_kafka_subscription(rk_.get(), &raw) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  detail::PartitionListPtr subscription(raw);
+  if (subscription->cnt == 0 || rd_kafka_unsubscribe(rk_.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + kLeaveTimeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    // Records fetched before the revocation are dropped unprocessed: their offsets were not
+    // committed, so the next owner reads them.
+    MessagePtr msg(rd_kafka_consumer_poll(rk_.get(), 50));
+    if (msg) continue;
+    rd_kafka_topic_partition_list_t* assigned = nullptr;
+    if (rd_kafka_assignment(rk_.get(), &assigned) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+    detail::PartitionListPtr assignment(assigned);
+    if (assignment->cnt == 0) return;
+  }
 }
 
 }  // namespace sluice::kafka

@@ -96,7 +96,8 @@ class Consumer {
   // Makes a poll_batch() waiting on another thread return now (thread-safe), so a stop does not
   // wait out the poll timeout.
   void wakeup();
-  // Leaves the group (revoking through the listener first). Idempotent.
+  // Leaves the group (revoking through the listener first, from inside this call). Records
+  // fetched but not yet returned are dropped. Idempotent.
   void close();
 
   rd_kafka_t* raw() { return rk_.get(); }
@@ -112,6 +113,10 @@ class Consumer {
   static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                            rd_kafka_topic_partition_list_t* parts, void* opaque);
   static void on_log(const rd_kafka_t* rk, int level, const char* facility, const char* message);
+  void leave_before_close();
+
+  static constexpr std::chrono::milliseconds kLeaveTimeout{10'000};
+  const bool cooperative_;  // partition.assignment.strategy, fixed for the handle's life
 
   // Before rk_: librdkafka may log from its threads as soon as the handle exists.
   std::atomic<uint64_t> offset_resets_{0};

@@ -164,6 +164,7 @@ void StreamThread::run() {
     // checkpoint), so their local state, which may hold its writes, is rebuilt next time.
     (void)producer_->abort_transaction(std::chrono::seconds(30));
   }
+  closing_ = true;
   tasks_->close_all(!failed_ && !fenced_);
   update_stats(/*final=*/true);
   batch_.clear();      // messages must not outlive the consumer's handle
@@ -312,7 +313,8 @@ Status StreamThread::commit_transaction(bool reopen) {
 std::vector<TopicPartitionOffset> StreamThread::on_assigned(
     const std::vector<TopicPartition>& partitions) {
   std::vector<TopicPartitionOffset> start;
-  if (failed_ || fenced_) return start;  // a fenced thread rejoins and is assigned again
+  // A fenced thread rejoins and is assigned again; a closing one reads nothing more.
+  if (failed_ || fenced_ || closing_) return start;
   Status st = tasks_->on_assigned(partitions, start);
   if (!st.ok()) on_error(st);
   // The co-partitioned inputs of each task follow its group-assigned partition.
@@ -336,6 +338,7 @@ std::vector<TopicPartition> StreamThread::companions(
 }
 
 void StreamThread::on_revoked(const std::vector<TopicPartition>& partitions) {
+  if (closing_) return;  // the final commit is done and no task is left
   if (!failed_ && !fenced_) {
     Status st = commit();
     if (!st.ok()) on_error(st);

@@ -114,6 +114,9 @@ class StreamThread final : public RebalanceListener {
   bool failed_ = false;  // thread-local view of status_
   bool in_transaction_ = false;
   bool fenced_ = false;  // the producer was fenced: recover before the next poll
+  // Shutting down: every task is closed; a rebalance served while the consumer leaves the
+  // group creates none and commits nothing.
+  bool closing_ = false;
   // update_stats(): what was already added to stats_ (sent records, lag share).
   uint64_t sent_reported_ = 0;
   int64_t lag_reported_ = 0;
