@@ -4,7 +4,9 @@
 # built-in data generator at a steady rate; every process prints its status line to stderr.
 # Stop with Ctrl-C (the script then sends SIGTERM to every process: each `sluice run` commits,
 # leaves its group and exits 0), or
-# set DURATION=SECONDS to stop by itself. RATE sets events per second per generator.
+# set DURATION=SECONDS to stop by itself. RATE sets events per second per generator. Each
+# process serves Prometheus metrics on a free loopback port and prints where
+# ("sluice run: metrics at http://..."); METRICS_HOST=0.0.0.0 serves them to other hosts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-build/bin/sluice}
@@ -27,7 +29,8 @@ start() {
   shift
   local out
   out=$(mktemp)
-  "$BIN" run --config "configs/$topology.yaml" "topologies/$topology.yaml" >"$out" \
+  "$BIN" run --config "configs/$topology.yaml" --metrics-listen "${METRICS_HOST:-127.0.0.1}:0" \
+    "topologies/$topology.yaml" >"$out" \
     2> >(sed -u "s/^/[$topology] /" >&2) &
   pids+=($!)
   for _ in $(seq 100); do [[ -s $out ]] && break; sleep 0.1; done

@@ -5,9 +5,17 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/host_port.h"
 #include "config/interpolate.h"
 
 namespace sluice::config {
+
+namespace {
+std::string check_host_port(const std::string& value) {
+  Result<HostPort> parsed = parse_host_port(value);
+  return parsed.ok() ? "" : parsed.status().message();
+}
+}  // namespace
 
 const ConfigDef& application_config_def() {
   static const ConfigDef def = [] {
@@ -53,6 +61,12 @@ const ConfigDef& application_config_def() {
               .default_value = "86400000",
               .doc = "Added to a window store's retention to give its changelog's retention.ms",
               .min = 0});
+    d.define({.name = "metrics.listen",
+              .default_value = "",
+              .doc = "Where to serve Prometheus metrics (GET /metrics), e.g. 0.0.0.0:9464; port "
+                     "0 takes a free one; empty: no endpoint",
+              .format = "HOST:PORT",
+              .check = &check_host_port});
     d.define({.name = "dead.letter.topic",
               .default_value = "",
               .doc = "Where malformed records go; empty means <application.id>-dead-letters"});
@@ -90,6 +104,7 @@ ApplicationConfig parse_application_config(const std::string& text, const std::s
   c.repartition_purge_interval_ms = v.get_int("repartition.purge.interval.ms");
   c.window_changelog_additional_retention_ms =
       v.get_int("windowstore.changelog.additional.retention.ms");
+  c.metrics_listen = v.get("metrics.listen");
   c.dead_letter_topic = v.get("dead.letter.topic");
   if (c.dead_letter_topic.empty()) c.dead_letter_topic = c.application_id + "-dead-letters";
   c.kafka = v.get_map("kafka");

@@ -22,6 +22,7 @@ struct ApplicationConfig {
   int64_t cache_max_bytes = 0;
   int64_t repartition_purge_interval_ms = 30'000;
   int64_t window_changelog_additional_retention_ms = 86'400'000;
+  std::string metrics_listen;  // HOST:PORT of the /metrics endpoint; empty: none
   std::string dead_letter_topic;
   std::map<std::string, std::string> kafka;  // passed through to librdkafka
 };

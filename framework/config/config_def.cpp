@@ -122,6 +122,11 @@ ConfigValues ConfigDef::parse(const YAML::Node& root, const std::string& file) c
           error += ", found '" + text + "'";
         }
         break;
+      case ConfigType::kString:
+        if (key->check && !text.empty()) {
+          if (std::string why = key->check(text); !why.empty()) error = "'" + name + "': " + why;
+        }
+        break;
       default:
         break;
     }
@@ -179,7 +184,7 @@ std::string ConfigDef::to_markdown() const {
         }
         break;
       case ConfigType::kString:
-        type = "string";
+        type = k.format.empty() ? "string" : "string, " + k.format;
         break;
       case ConfigType::kBool:
         type = "true or false";

@@ -28,6 +28,11 @@ struct ConfigKey {
   std::vector<std::string> enum_values;  // kEnum only
   int64_t min = INT64_MIN;               // kInt only
   int64_t max = INT64_MAX;               // kInt only
+  // kString only: what a valid value looks like, for the docs ("HOST:PORT"), and the check
+  // that returns what is wrong with a non-empty value ("" when it is valid; empty values are
+  // the key's "off" and always accepted). nullptr: any string.
+  std::string format;
+  std::string (*check)(const std::string& value) = nullptr;
 };
 
 // Parsed values: scalars as text (validated), maps as string->string.

@@ -23,6 +23,7 @@ KafkaStreams::KafkaStreams(const Topology& topology, config::ApplicationConfig c
   }
   if (config_.bootstrap_servers.empty()) throw KafkaError("bootstrap.servers is required");
   if (config_.num_stream_threads < 1) throw KafkaError("num.stream.threads must be at least 1");
+  expose_runtime_stats(metrics_, stats_, config_.application_id);
 }
 
 KafkaStreams::~KafkaStreams() { close(); }

@@ -62,8 +62,8 @@ class KafkaStreams {
   config::ApplicationConfig config_;
   KafkaStreamsOptions options_;
   TopologyLayout layout_;
-  metrics::Registry metrics_;
   RuntimeStats stats_;
+  metrics::Registry metrics_;  // after stats_: it reads stats_ until it is gone
   std::atomic<bool> stop_{false};
   std::vector<std::unique_ptr<StreamThread>> threads_;
   std::vector<std::string> transactional_ids_;

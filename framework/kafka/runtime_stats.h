@@ -1,9 +1,12 @@
 // RuntimeStats: process-wide counters of the Kafka runtime, shared by its StreamThreads and
-// read by status lines and tests (the same figures also go to the metrics registry).
+// read by status lines, tests and (expose_runtime_stats) the metrics registry.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <string>
+
+#include "metrics/registry.h"
 
 namespace sluice::kafka {
 
@@ -29,5 +32,11 @@ struct RuntimeStats {
   // one may have skipped records deleted before they were read.
   std::atomic<uint64_t> offset_resets{0};
 };
+
+// Adds the figures that have no metric of their own (tasks, commits, fencings, records sent,
+// consumer lag, full restores) to `registry` as series read at scrape time, labelled
+// application=`application_id`. `stats` must outlive the registry's collections.
+void expose_runtime_stats(metrics::Registry& registry, const RuntimeStats& stats,
+                          const std::string& application_id);
 
 }  // namespace sluice::kafka

@@ -7,9 +7,13 @@
 
 #include <sstream>
 
+#include "metrics/detail/callback_collector.h"
+
 namespace sluice::metrics {
 
-Registry::Registry() : registry_(std::make_shared<prometheus::Registry>()) {}
+Registry::Registry()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      callbacks_(std::make_shared<detail::CallbackCollector>()) {}
 Registry::~Registry() = default;
 
 prometheus::Counter& Registry::counter(const std::string& name, const std::string& help,
@@ -22,6 +26,26 @@ prometheus::Gauge& Registry::gauge(const std::string& name, const std::string& h
                                    const Labels& labels) {
   auto& family = prometheus::BuildGauge().Name(name).Help(help).Register(*registry_);
   return family.Add(labels);
+}
+
+void Registry::counter_fn(const std::string& name, const std::string& help, const Labels& labels,
+                          std::function<double()> read) {
+  callbacks_->add(name, help, prometheus::MetricType::Counter, labels, std::move(read));
+}
+
+void Registry::gauge_fn(const std::string& name, const std::string& help, const Labels& labels,
+                        std::function<double()> read) {
+  callbacks_->add(name, help, prometheus::MetricType::Gauge, labels, std::move(read));
+}
+
+std::vector<std::shared_ptr<prometheus::Collectable>> Registry::collectables() const {
+  return {registry_, callbacks_};
+}
+
+std::vector<prometheus::MetricFamily> Registry::collect() const {
+  std::vector<prometheus::MetricFamily> families = registry_->Collect();
+  for (auto& f : callbacks_->Collect()) families.push_back(std::move(f));
+  return families;
 }
 
 namespace {
@@ -41,7 +65,7 @@ double metric_value(const prometheus::MetricFamily& f, const prometheus::ClientM
 }  // namespace
 
 double Registry::value(const std::string& name, const Labels& labels) const {
-  for (const auto& family : registry_->Collect()) {
+  for (const auto& family : collect()) {
     if (family.name != name) continue;
     for (const auto& m : family.metric) {
       if (m.label.size() == labels.size() && labels_match(m, labels))
@@ -53,7 +77,7 @@ double Registry::value(const std::string& name, const Labels& labels) const {
 
 double Registry::sum(const std::string& name) const {
   double total = 0;
-  for (const auto& family : registry_->Collect()) {
+  for (const auto& family : collect()) {
     if (family.name != name) continue;
     for (const auto& m : family.metric) total += metric_value(family, m);
   }
@@ -63,7 +87,7 @@ double Registry::sum(const std::string& name) const {
 std::string Registry::serialize() const {
   prometheus::TextSerializer serializer;
   std::ostringstream out;
-  serializer.Serialize(out, registry_->Collect());
+  serializer.Serialize(out, collect());
   return out.str();
 }
 

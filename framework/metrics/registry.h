@@ -3,17 +3,25 @@
 // resolves its counters once, at construction, and increments them by reference.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace prometheus {
 class Registry;
 class Counter;
 class Gauge;
+class Collectable;
+struct MetricFamily;
 }  // namespace prometheus
 
 namespace sluice::metrics {
+
+namespace detail {
+class CallbackCollector;
+}
 
 using Labels = std::map<std::string, std::string>;
 
@@ -29,6 +37,13 @@ class Registry {
   prometheus::Counter& counter(const std::string& name, const std::string& help,
                                const Labels& labels);
   prometheus::Gauge& gauge(const std::string& name, const std::string& help, const Labels& labels);
+  // A series read by calling `read` whenever the registry is collected (scraped, serialized),
+  // for figures kept elsewhere; `read` must stay callable for the registry's lifetime and be
+  // safe to call from a scraping thread.
+  void counter_fn(const std::string& name, const std::string& help, const Labels& labels,
+                  std::function<double()> read);
+  void gauge_fn(const std::string& name, const std::string& help, const Labels& labels,
+                std::function<double()> read);
 
   // Current value of a series, 0 when absent (for tests and status lines).
   double value(const std::string& name, const Labels& labels) const;
@@ -36,10 +51,14 @@ class Registry {
   double sum(const std::string& name) const;
   // The Prometheus text exposition format.
   std::string serialize() const;
-  std::shared_ptr<prometheus::Registry> prometheus_registry() const { return registry_; }
+  // What a server exposes: the families above and the callback series.
+  std::vector<std::shared_ptr<prometheus::Collectable>> collectables() const;
+  // Every family with its current values, as a scrape sees them.
+  std::vector<prometheus::MetricFamily> collect() const;
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
+  std::shared_ptr<detail::CallbackCollector> callbacks_;
 };
 
 }  // namespace sluice::metrics

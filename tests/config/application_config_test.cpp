@@ -85,6 +85,22 @@ TEST(ApplicationConfig, MissingRequiredKeyAndBrokenYamlAreErrors) {
   EXPECT_EQ(c.kafka.at("linger.ms"), "5");
 }
 
+TEST(ApplicationConfig, MetricsListenIsHostAndPortOrEmpty) {
+  EXPECT_EQ(parse_application_config("application.id: a\n", "a").metrics_listen, "");
+  EXPECT_EQ(parse_application_config("application.id: a\nmetrics.listen: 0.0.0.0:9464\n", "a")
+                .metrics_listen,
+            "0.0.0.0:9464");
+  try {
+    parse_application_config("application.id: a\nmetrics.listen: 9464\n", "app.yaml");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    EXPECT_EQ(e.diagnostics()[0].to_string(),
+              "app.yaml:2:17: error: 'metrics.listen': '9464' is not HOST:PORT (PORT from 0 to "
+              "65535)");
+  }
+}
+
 // The user-facing key reference is the table itself; the tests run from the source root.
 TEST(ApplicationConfig, TheDocumentedKeysAreTheTableTheParserChecks) {
   std::ifstream in("docs/CONFIGURATION.md");

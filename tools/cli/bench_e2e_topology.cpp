@@ -31,7 +31,7 @@ double since(Clock::time_point t0) {
 // The record caches' gauges (state/cache_probe.h), over every store of every task: the largest
 // peak and the budget (every store gets the same one).
 void read_cache_gauges(const metrics::Registry& registry, RunResult& r) {
-  for (const auto& family : registry.prometheus_registry()->Collect()) {
+  for (const auto& family : registry.collect()) {
     const bool peak = family.name == "sluice_record_cache_peak_bytes";
     const bool budget = family.name == "sluice_record_cache_max_bytes";
     if (!peak && !budget) continue;

@@ -4,6 +4,7 @@
 // With --embedded it starts librdkafka's mock cluster in-process and prints
 // `bootstrap: HOST:PORT` first. The topology is one or more topology files (YAML, framework/yaml,
 // compiled into one application) or one built with the C++ DSL (--builtin, builtin_topologies.h).
+// With metrics.listen (or --metrics-listen) it serves Prometheus metrics on GET /metrics.
 #include <fmt/core.h>
 #include <fmt/format.h>
 #include <pthread.h>
@@ -23,6 +24,7 @@
 #include "config/config_error.h"
 #include "kafka/kafka_streams.h"
 #include "kafka/mock_cluster.h"
+#include "metrics/metrics_server.h"
 #include "run_application.h"
 #include "topic_spec.h"
 #include "yaml/topology_file.h"
@@ -41,6 +43,7 @@ struct RunCommandOptions {
   std::string output;
   int partitions = 4;
   int64_t status_interval_ms = 5000;
+  std::string metrics_listen;  // overrides metrics.listen when given
 };
 
 // The counts at the previous status line, for rates.
@@ -100,6 +103,7 @@ int run_command(const RunCommandOptions& o) {
       return kExitUsage;
     }
   }
+  if (!o.metrics_listen.empty()) config.metrics_listen = o.metrics_listen;
   RunOptions run;
   run.embedded = o.embedded || config.bootstrap_servers == "embedded";
   run.default_partitions = o.partitions;
@@ -162,6 +166,12 @@ int run_application(const Topology& topology, config::ApplicationConfig config,
       std::fflush(stdout);
     }
     kafka::KafkaStreams streams(topology, config, {.embedded = cluster.get()});
+    // Before the threads start, so a taken port fails the run before it joins the group.
+    std::optional<metrics::MetricsServer> metrics_server;
+    if (!config.metrics_listen.empty()) {
+      metrics_server.emplace(streams.metrics(), config.metrics_listen);
+      fmt::print(stderr, "sluice run: metrics at {}\n", metrics_server->url());
+    }
     streams.start();
     fmt::print(stderr, "sluice run: application '{}' started on {} ({} sub-topologies)\n",
                config.application_id, config.bootstrap_servers,
@@ -217,6 +227,9 @@ Command add_run_command(CLI::App& root) {
   app->add_option("--status-interval-ms", o->status_interval_ms,
                   "Status line period on stderr; 0 turns it off (default 5000)")
       ->check(non_negative());
+  app->add_option("--metrics-listen", o->metrics_listen,
+                  "Serve Prometheus metrics on HOST:PORT (port 0: a free one); overrides "
+                  "metrics.listen");
   app->add_option("topology", o->topology_files, "Topology files (YAML)");
   return {app, [o] { return run_command(*o); }};
 }
