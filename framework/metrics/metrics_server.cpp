@@ -33,8 +33,6 @@ MetricsServer::MetricsServer(const Registry& registry, const std::string& listen
 
 MetricsServer::~MetricsServer() = default;
 
-std::string MetricsServer::url() const {
-  return fmt::format("http://{}:{}/metrics", host_, port_);
-}
+std::string MetricsServer::url() const { return fmt::format("http://{}:{}/metrics", host_, port_); }
 
 }  // namespace sluice::metrics

@@ -43,10 +43,10 @@ TEST(MetricsEndpoint, SluiceRunServesCountsThatMatchItsInput) {
         << "commit.interval.ms: 200\n"
         << "state.dir: " << (dir.path / "state").string() << "\n";
   }
-  ChildProcess run({sluice_binary(), "run", "--config", config, "--embedded", "--builtin",
-                    "country_window_count", "--metrics-listen", "127.0.0.1:0",
-                    "--status-interval-ms", "0"},
-                   /*merge_stderr=*/true);
+  ChildProcess run(
+      {sluice_binary(), "run", "--config", config, "--embedded", "--builtin",
+       "country_window_count", "--metrics-listen", "127.0.0.1:0", "--status-interval-ms", "0"},
+      /*merge_stderr=*/true);
   std::string bootstrap;
   int port = 0;
   while (bootstrap.empty() || port == 0) {
@@ -64,7 +64,8 @@ TEST(MetricsEndpoint, SluiceRunServesCountsThatMatchItsInput) {
     kafka::Conf c;
     c.set("bootstrap.servers", bootstrap);
     kafka::Producer p(std::move(c));
-    for (int i = 0; i < 7; ++i) ASSERT_TRUE(p.send("tags", std::nullopt, "k", "{not json", Timestamp(tags[0].ts)).ok());
+    for (int i = 0; i < 7; ++i)
+      ASSERT_TRUE(p.send("tags", std::nullopt, "k", "{not json", Timestamp(tags[0].ts)).ok());
     ASSERT_TRUE(p.flush(30s).ok());
   }
   // Each tag passes the source task and, after the repartition by country, the window task.
