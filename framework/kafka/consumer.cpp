@@ -279,20 +279,14 @@ void Consumer::leave_before_close() {
   // revocation from poll, until nothing is assigned, gives close() nothing left to rebalance.
   rd_kafka_topic_partition_list_t* raw = nullptr;
   if (rd_kafka_subscription(rk_.get(), &raw) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
-  detail::PartitionListPtr subscription(raw);
-  if (subscription->cnt == 0 || rd_kafka_unsubscribe(rk_.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return;
-  }
+  if (detail::PartitionListPtr subscription(raw); subscription->cnt == 0) return;
+  if (!unsubscribe().ok()) return;
   const auto deadline = std::chrono::steady_clock::now() + kLeaveTimeout;
   while (std::chrono::steady_clock::now() < deadline) {
     // Records fetched before the revocation are dropped unprocessed: their offsets were not
     // committed, so the next owner reads them.
     MessagePtr msg(rd_kafka_consumer_poll(rk_.get(), 50));
-    if (msg) continue;
-    rd_kafka_topic_partition_list_t* assigned = nullptr;
-    if (rd_kafka_assignment(rk_.get(), &assigned) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
-    detail::PartitionListPtr assignment(assigned);
-    if (assignment->cnt == 0) return;
+    if (!msg && assignment().empty()) return;
   }
 }
 

@@ -15,8 +15,8 @@ struct Series {
   double (*read)(const RuntimeStats&);
 };
 
-// Only the figures that have no metric of their own: records processed, restored and offset
-// resets are counted by their components' probes already.
+// Only the figures that have no metric of their own: records processed and restored are counted
+// by their components' probes already.
 constexpr Series kSeries[] = {
     {"sluice_active_tasks", "Stream tasks this process runs now", true,
      &read<&RuntimeStats::active_tasks>},
@@ -35,6 +35,9 @@ constexpr Series kSeries[] = {
      false, &read<&RuntimeStats::records_sent>},
     {"sluice_full_restores_total", "Stores rebuilt from the start of their changelog", false,
      &read<&RuntimeStats::full_restores>},
+    {"sluice_consumer_offset_resets_total",
+     "Fetch positions reset because the broker no longer had the offset (records skipped)", false,
+     &read<&RuntimeStats::offset_resets>},
     {"sluice_consumer_lag", "Records behind the high watermarks of the assigned partitions", true,
      &read<&RuntimeStats::consumer_lag>},
 };

@@ -34,7 +34,7 @@ struct RuntimeStats {
 };
 
 // Adds the figures that have no metric of their own (tasks, commits, fencings, records sent,
-// consumer lag, full restores) to `registry` as series read at scrape time, labelled
+// offset resets, consumer lag, full restores) to `registry` as series read at scrape time, labelled
 // application=`application_id`. `stats` must outlive the registry's collections.
 void expose_runtime_stats(metrics::Registry& registry, const RuntimeStats& stats,
                           const std::string& application_id);

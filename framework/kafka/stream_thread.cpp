@@ -1,7 +1,6 @@
 #include "kafka/stream_thread.h"
 
 #include <fmt/format.h>
-#include <prometheus/counter.h>
 
 namespace sluice::kafka {
 
@@ -32,10 +31,6 @@ StreamThread::StreamThread(const Topology& topology, const TopologyLayout& layou
                                .client = options_.client,
                                .report_unsupported = !options_.embedded_broker},
       metrics_);
-  offset_resets_metric_ = &metrics_.counter(
-      "sluice_consumer_offset_resets_total",
-      "Fetch positions reset because the broker no longer had the offset (records skipped)",
-      {{"client", options_.client}});
   // Companion partitions are assigned outside the subscription: know their leaders up front.
   if (Status st = consumer_->prepare_topics(layout_.all_source_topics(), std::chrono::seconds(5));
       !st.ok()) {
@@ -355,11 +350,9 @@ void StreamThread::update_stats(bool final) {
   const uint64_t sent = collector_->sent();
   stats_.records_sent += sent - sent_reported_;
   sent_reported_ = sent;
-  if (const uint64_t resets = consumer_->offset_resets(); resets != resets_reported_) {
-    stats_.offset_resets += resets - resets_reported_;
-    offset_resets_metric_->Increment(static_cast<double>(resets - resets_reported_));
-    resets_reported_ = resets;
-  }
+  const uint64_t resets = consumer_->offset_resets();
+  stats_.offset_resets += resets - resets_reported_;
+  resets_reported_ = resets;
   const auto now = std::chrono::steady_clock::now();
   if (!final && now - lag_refreshed_ < std::chrono::seconds(1)) return;
   lag_refreshed_ = now;

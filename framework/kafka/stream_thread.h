@@ -21,10 +21,6 @@
 #include "kafka/repartition_purger.h"
 #include "kafka/task_manager.h"
 
-namespace prometheus {
-class Counter;
-}
-
 namespace sluice::kafka {
 
 struct StreamThreadOptions {
@@ -121,7 +117,6 @@ class StreamThread final : public RebalanceListener {
   uint64_t sent_reported_ = 0;
   int64_t lag_reported_ = 0;
   uint64_t resets_reported_ = 0;
-  prometheus::Counter* offset_resets_metric_ = nullptr;
   std::chrono::steady_clock::time_point lag_refreshed_;
 };
 
